@@ -1,0 +1,5 @@
+namespace MiraiClient.Testing;
+
+internal static class Placeholder
+{
+}

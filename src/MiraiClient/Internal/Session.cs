@@ -1,0 +1,554 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace MiraiClient.Internal;
+
+/// <summary>How one session ended.</summary>
+internal sealed record SessionEnd(DisconnectReason Reason, Exception? Error, string Detail);
+
+/// <summary>A request waiting for its reply.</summary>
+internal sealed class PendingRequest(long sentAt, long deadline)
+{
+    public TaskCompletionSource<byte[]> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public long SentAt { get; } = sentAt;
+
+    public long Deadline { get; } = deadline;
+}
+
+/// <summary>
+/// One WebSocket and everything that lives and dies with it: the receive loop, the heartbeat, the
+/// send lock and the requests waiting for replies. A <see cref="ClientWebSocket"/> is single-use, so
+/// every connection attempt gets a new session; the first failure of any part ends them all.
+/// </summary>
+internal sealed class Session : IAsyncDisposable
+{
+    private const int InitialReceiveBuffer = 16 * 1024;
+
+    private readonly ConnectionSettings _settings;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly EventBroadcaster _events;
+    private readonly Func<long> _nextRequestId;
+    private readonly byte[] _reservedSyncId;
+    private readonly ClientWebSocket _socket = new();
+    private readonly CancellationTokenSource _cts = new();
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Dictionary<long, PendingRequest> _pending = [];
+    private bool _pendingClosed;
+    private long _lastInbound;
+    private long _probeId = -1;
+    private Task _receiveLoop = Task.CompletedTask;
+    private Task _heartbeatLoop = Task.CompletedTask;
+
+    public Session(ConnectionSettings settings, ILogger logger, TimeProvider time, EventBroadcaster events, Func<long> nextRequestId)
+    {
+        _settings = settings;
+        _logger = logger;
+        _time = time;
+        _events = events;
+        _nextRequestId = nextRequestId;
+        _reservedSyncId = System.Text.Encoding.UTF8.GetBytes(settings.ReservedSyncId);
+    }
+
+    /// <summary>Gets a task that completes with the cause when the session ends. It never faults.</summary>
+    public Task<SessionEnd> Completion => _end.Task;
+
+    /// <summary>Gets when the handshake succeeded (monotonic timestamp).</summary>
+    public long ConnectedAt { get; private set; }
+
+    /// <summary>Gets the server-assigned session key. Held only in memory; never logged.</summary>
+    public string? SessionKey { get; private set; }
+
+    /// <summary>Opens the socket and waits for the server's handshake, each bounded by its timeout.</summary>
+    /// <param name="lifetime">The connection's lifetime token.</param>
+    /// <returns>A task that completes once connected.</returns>
+    /// <exception cref="MiraiConnectionException">The attempt failed; <see cref="MiraiConnectionException.Reason"/> says how.</exception>
+    /// <exception cref="OperationCanceledException">The lifetime token was cancelled.</exception>
+    public async Task ConnectAsync(CancellationToken lifetime)
+    {
+        ConfigureSocket();
+        using (var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(lifetime, timeout.Token))
+        {
+            try
+            {
+                await _socket.ConnectAsync(_settings.Endpoint, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (timeout.IsCancellationRequested)
+            {
+                throw new MiraiConnectionException(DisconnectReason.ConnectTimeout, $"Connecting to {_settings.Endpoint} did not finish within {_settings.ConnectTimeout.TotalSeconds:0.###} s.", ex);
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            {
+                throw new MiraiConnectionException(DisconnectReason.ConnectFailed, $"Could not connect to {_settings.Endpoint}: {ex.Message}", ex);
+            }
+        }
+
+        Volatile.Write(ref _lastInbound, _time.GetTimestamp());
+        _receiveLoop = ReceiveLoopAsync();
+        try
+        {
+            await _handshake.Task.WaitAsync(_settings.HandshakeTimeout, _time, lifetime).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.HandshakeTimeout(_logger, _settings.HandshakeTimeout.TotalMilliseconds);
+            var error = new MiraiConnectionException(DisconnectReason.HandshakeTimeout, $"The server upgraded the socket but sent no handshake frame within {_settings.HandshakeTimeout.TotalSeconds:0.###} s.");
+            End(DisconnectReason.HandshakeTimeout, error, "no handshake frame");
+            throw error;
+        }
+
+        ConnectedAt = _time.GetTimestamp();
+        if (_settings.Heartbeat.Enabled)
+        {
+            _heartbeatLoop = HeartbeatLoopAsync();
+        }
+    }
+
+    /// <summary>Registers a request before it is sent, so its reply cannot be missed.</summary>
+    /// <param name="id">The request id.</param>
+    /// <param name="timeout">The caller's timeout, used by the heartbeat to tell a busy server from a dead one.</param>
+    /// <returns>The pending entry.</returns>
+    /// <exception cref="MiraiConnectionLostException">The session already ended.</exception>
+    public PendingRequest Register(long id, TimeSpan timeout)
+    {
+        var now = _time.GetTimestamp();
+        var pending = new PendingRequest(now, now + (long)(timeout.TotalSeconds * _time.TimestampFrequency));
+        lock (_pending)
+        {
+            if (_pendingClosed)
+            {
+                var end = _end.Task.IsCompleted ? _end.Task.Result : null;
+                throw new MiraiConnectionLostException(end?.Reason ?? DisconnectReason.Stopped, "The connection dropped before the command could be sent.", end?.Error);
+            }
+
+            _pending.Add(id, pending);
+        }
+
+        return pending;
+    }
+
+    public void Unregister(long id)
+    {
+        lock (_pending)
+        {
+            _pending.Remove(id);
+        }
+    }
+
+    /// <summary>Sends one text frame. The token bounds the wait for the socket; once the frame is being
+    /// written, cancelling stops the wait but not the write (cancelling a write would kill the socket).</summary>
+    /// <param name="frame">The UTF-8 frame; must stay unchanged until the write finishes.</param>
+    /// <param name="cancellationToken">Bounds the caller's wait.</param>
+    /// <returns>A task that completes when the frame was handed to the socket.</returns>
+    public async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // The write reports failure as a value, so abandoning it on cancellation leaves nothing unobserved.
+        var failure = await WriteAsync(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            var end = _end.Task.Result;
+            throw new MiraiConnectionLostException(end.Reason, $"The connection dropped while sending ({end.Reason}: {end.Detail}); the command was not resent.", failure);
+        }
+    }
+
+    /// <summary>Closes the socket politely, each half bounded by the close timeout, then ends the session.</summary>
+    /// <returns>A task that completes when the session has ended.</returns>
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open && !_end.Task.IsCompleted)
+        {
+            try
+            {
+                // The socket allows one writer: wait for a running write, but not for long.
+                if (await _sendLock.WaitAsync(_settings.CloseTimeout).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        using var timeout = new CancellationTokenSource(_settings.CloseTimeout, _time);
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _sendLock.Release();
+                    }
+
+                    await _receiveLoop.WaitAsync(_settings.CloseTimeout, _time).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or WebSocketException or ObjectDisposedException or IOException)
+            {
+                Log.CloseFailed(_logger, ex);
+            }
+        }
+
+        End(DisconnectReason.Stopped, null, "closed by the client");
+    }
+
+    /// <summary>Ends the session: the first caller's cause wins; every pending request fails; the socket is aborted.</summary>
+    /// <param name="reason">Why.</param>
+    /// <param name="error">The error, if any.</param>
+    /// <param name="detail">A short description for logs.</param>
+    public void End(DisconnectReason reason, Exception? error, string detail)
+    {
+        if (!_end.TrySetResult(new SessionEnd(reason, error, detail)))
+        {
+            return;
+        }
+
+        // Nobody may be waiting for these any more; mark them observed so they never surface as unobserved exceptions.
+        if (_handshake.TrySetException(error ?? new MiraiConnectionException(reason, $"The connection ended before the handshake: {detail}.")))
+        {
+            _ = _handshake.Task.Exception;
+        }
+
+        List<PendingRequest> orphans;
+        lock (_pending)
+        {
+            _pendingClosed = true;
+            orphans = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        foreach (var pending in orphans)
+        {
+            if (pending.Reply.TrySetException(new MiraiConnectionLostException(reason, $"The connection dropped while the command was in flight ({reason}: {detail}); it was not resent.", error)))
+            {
+                _ = pending.Reply.Task.Exception;
+            }
+        }
+
+        _cts.Cancel();
+        _socket.Abort();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        End(DisconnectReason.Stopped, null, "disposed");
+        try
+        {
+            // Both loops end promptly once the socket is aborted; the bound guards against the unexpected.
+            await Task.WhenAll(_receiveLoop, _heartbeatLoop).WaitAsync(_settings.CloseTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            Log.BackgroundTaskFailed(_logger, "session shutdown", ex);
+        }
+
+        _socket.Dispose();
+    }
+
+    private void ConfigureSocket()
+    {
+        var options = _socket.Options;
+        if (_settings.VerifyKey is { } key)
+        {
+            options.SetRequestHeader("verifyKey", key);
+        }
+
+        if (_settings.QQ != 0)
+        {
+            options.SetRequestHeader("qq", _settings.QQ.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var heartbeat = _settings.Heartbeat;
+        if (heartbeat.Enabled)
+        {
+            // An unsolicited pong keeps NAT mappings warm; where the runtime can, it also pings and
+            // aborts the socket when no pong comes back, which the server answers even mid-command.
+            options.KeepAliveInterval = heartbeat.Interval;
+#if NET9_0_OR_GREATER
+            if (_settings.UseWebSocketPings)
+            {
+                options.KeepAliveTimeout = heartbeat.Timeout;
+            }
+#endif
+        }
+        else
+        {
+            options.KeepAliveInterval = TimeSpan.Zero;
+        }
+
+        _settings.ConfigureWebSocket?.Invoke(options);
+    }
+
+    private async Task<Exception?> WriteAsync(ReadOnlyMemory<byte> frame)
+    {
+        try
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _cts.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            End(DisconnectReason.TransportError, ex, "a write failed");
+            return ex;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var end = new SessionEnd(DisconnectReason.Stopped, null, "receive loop stopped");
+        try
+        {
+            while (true)
+            {
+                var count = 0;
+                while (true)
+                {
+                    var limit = Math.Min(buffer.Length, _settings.MaxMessageSize);
+                    if (count == limit)
+                    {
+                        if (limit >= _settings.MaxMessageSize)
+                        {
+                            throw new MiraiProtocolException($"An inbound message exceeded MaxMessageSize ({_settings.MaxMessageSize} bytes).");
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, _settings.MaxMessageSize));
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                        limit = Math.Min(buffer.Length, _settings.MaxMessageSize);
+                    }
+
+                    var result = await _socket.ReceiveAsync(buffer.AsMemory(count, limit - count), _cts.Token).ConfigureAwait(false);
+                    Volatile.Write(ref _lastInbound, _time.GetTimestamp());
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        var status = _socket.CloseStatus;
+                        var description = _socket.CloseStatusDescription;
+                        end = new SessionEnd(
+                            DisconnectReason.RemoteClosed,
+                            new MiraiConnectionException(DisconnectReason.RemoteClosed, $"The server closed the connection with status {(int?)status} ({description})."),
+                            $"server closed with {(int?)status}");
+                        return;
+                    }
+
+                    count += result.Count;
+                    if (result.EndOfMessage)
+                    {
+                        break;
+                    }
+                }
+
+                HandleMessage(buffer.AsSpan(0, count));
+            }
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+            // Ended from elsewhere; that cause is already recorded.
+        }
+        catch (MiraiProtocolException ex)
+        {
+            end = new SessionEnd(DisconnectReason.ProtocolError, ex, ex.Message);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // An OperationCanceledException we did not ask for is the runtime's keep-alive timeout aborting the socket.
+            var reason = ex is OperationCanceledException ? DisconnectReason.HeartbeatTimeout : DisconnectReason.TransportError;
+            end = new SessionEnd(reason, new MiraiConnectionException(reason, $"The connection failed: {ex.Message}", ex), ex.Message);
+        }
+        catch (Exception ex)
+        {
+            Log.BackgroundTaskFailed(_logger, "receive loop", ex);
+            end = new SessionEnd(DisconnectReason.TransportError, ex, ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            End(end.Reason, end.Error, end.Detail);
+        }
+    }
+
+    private void HandleMessage(ReadOnlySpan<byte> message)
+    {
+        FrameInfo frame;
+        try
+        {
+            frame = FrameReader.Read(message, _reservedSyncId);
+        }
+        catch (MiraiProtocolException ex)
+        {
+            Log.MalformedFrame(_logger, message.Length, ex.Message, ex);
+            return;
+        }
+
+        var data = frame.DataStart >= 0 ? message.Slice(frame.DataStart, frame.DataLength) : default;
+        switch (frame.Kind)
+        {
+            case FrameKind.Event:
+                // An event before the handshake frame can only reach an authenticated socket.
+                _handshake.TrySetResult();
+                MiraiEvent item;
+                try
+                {
+                    item = EventDecoder.Decode(data, out var known);
+                    if (!known)
+                    {
+                        Log.UnknownEvent(_logger, item.Type);
+                    }
+                }
+                catch (MiraiProtocolException ex)
+                {
+                    Log.MalformedFrame(_logger, message.Length, ex.Message, ex);
+                    return;
+                }
+
+                _events.Publish(item);
+                break;
+            case FrameKind.Response:
+                PendingRequest? pending;
+                lock (_pending)
+                {
+                    _pending.Remove(frame.RequestId, out pending);
+                }
+
+                if (pending is not null)
+                {
+                    pending.Reply.TrySetResult(data.ToArray());
+                }
+                else if (frame.RequestId != Volatile.Read(ref _probeId) || frame.RequestId < 0)
+                {
+                    Log.UnmatchedReply(_logger, frame.RequestId);
+                }
+
+                break;
+            case FrameKind.Handshake:
+                HandleHandshake(data, message.Length);
+                break;
+            case FrameKind.BareStatus:
+                if (!_handshake.Task.IsCompleted)
+                {
+                    // Servers before 2.3.0 sent the handshake failure without an envelope.
+                    _handshake.TrySetException(new MiraiHandshakeException(frame.Code!.Value, frame.Message));
+                }
+                else
+                {
+                    Log.BareErrorFrame(_logger, frame.Code!.Value, frame.Message);
+                }
+
+                break;
+        }
+    }
+
+    private void HandleHandshake(ReadOnlySpan<byte> data, int length)
+    {
+        try
+        {
+            var (code, session, message) = FrameReader.ReadHandshake(data);
+            if (code == 0)
+            {
+                SessionKey = session;
+                _handshake.TrySetResult();
+            }
+            else
+            {
+                _handshake.TrySetException(new MiraiHandshakeException(code, message));
+            }
+        }
+        catch (MiraiProtocolException ex)
+        {
+            Log.MalformedFrame(_logger, length, ex.Message, ex);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        var heartbeat = _settings.Heartbeat;
+        using var timer = new PeriodicTimer(heartbeat.Tick, _time);
+        long probeSentAt = 0;
+        var probing = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_cts.Token).ConfigureAwait(false))
+            {
+                var now = _time.GetTimestamp();
+                var lastInbound = Volatile.Read(ref _lastInbound);
+                if (probing && lastInbound > probeSentAt)
+                {
+                    probing = false;
+                }
+
+                if (!probing)
+                {
+                    var silent = _time.GetElapsedTime(lastInbound, now);
+                    if (silent >= heartbeat.Interval)
+                    {
+                        probing = true;
+                        probeSentAt = now;
+                        Log.HeartbeatProbe(_logger, silent.TotalMilliseconds);
+                        _ = SendProbeAsync();
+                    }
+                }
+                else if (_time.GetElapsedTime(probeSentAt, now) >= heartbeat.Timeout && !IsServerBusy(probeSentAt, now))
+                {
+                    var silent = _time.GetElapsedTime(lastInbound, now);
+                    Log.HeartbeatTimeout(_logger, silent.TotalMilliseconds);
+                    End(
+                        DisconnectReason.HeartbeatTimeout,
+                        new MiraiConnectionException(DisconnectReason.HeartbeatTimeout, $"Nothing was received for {silent.TotalSeconds:0.#} s and the heartbeat probe went unanswered."),
+                        "heartbeat timeout");
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.BackgroundTaskFailed(_logger, "heartbeat", ex);
+            End(DisconnectReason.TransportError, ex, "heartbeat failed");
+        }
+    }
+
+    /// <summary>Whether a command sent before the probe is still within its own deadline: the server runs
+    /// commands one at a time, so the probe may just be queued behind it.</summary>
+    private bool IsServerBusy(long probeSentAt, long now)
+    {
+        lock (_pending)
+        {
+            foreach (var pending in _pending.Values)
+            {
+                if (pending.SentAt <= probeSentAt && pending.Deadline > now)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sends an <c>about</c> probe. Not awaited by the heartbeat, so a write stuck on a dead
+    /// socket cannot stop the heartbeat from declaring it dead; this method never throws.</summary>
+    private async Task SendProbeAsync()
+    {
+        var id = _nextRequestId();
+        Volatile.Write(ref _probeId, id);
+        try
+        {
+            await SendAsync(RequestEncoder.Encode(id, "about", null, null, null), _cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A failed write already ended the session with its cause; nothing else to do here.
+            Log.ProbeFailed(_logger, ex);
+        }
+    }
+}

@@ -1,0 +1,566 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MiraiClient.Internal;
+
+namespace MiraiClient;
+
+/// <summary>A resilient connection to one bot account on one mirai-api-http v2 server over WebSocket.</summary>
+/// <remarks>
+/// <para>Start it with <see cref="ConnectAsync"/> or <see cref="RunAsync"/>. It then stays connected by
+/// itself: the first connection is retried while the server is not up yet, a dropped connection is
+/// re-established with exponential backoff and jitter (<see cref="ReconnectOptions"/>), and a dead,
+/// half-open or frozen peer is noticed by the heartbeat (<see cref="HeartbeatOptions"/>). Only a
+/// configuration the server rejects (wrong verify key, no bot account) stops it for good, in
+/// <see cref="ConnectionState.Faulted"/>.</para>
+/// <para>Commands: each call waits for the connection (if <see cref="MiraiConnectionOptions.WaitForConnection"/>),
+/// sends one request and waits for its reply, all within <see cref="MiraiConnectionOptions.CommandTimeout"/>.
+/// A call in flight when the connection drops fails at once with <see cref="MiraiConnectionLostException"/>;
+/// nothing is ever resent automatically. A cancelled token abandons the wait; a request already
+/// written to the socket may still be carried out by the server.</para>
+/// <para><see cref="DisposeAsync"/> finishes within <see cref="MiraiConnectionOptions.DisposeTimeout"/>
+/// in every state, may be called from an event or state handler, and may be called more than once.</para>
+/// </remarks>
+public sealed class MiraiConnection : IMiraiConnection
+{
+    private readonly ConnectionSettings _settings;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Func<double> _random;
+    private readonly EventBroadcaster _events;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly object _gate = new();
+    private readonly Channel<ConnectionStateChangedEventArgs> _stateChanges = Channel.CreateUnbounded<ConnectionStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _lifecycle;
+    private Task? _stateDispatcher;
+    private Task? _disposal;
+    private Session? _current;
+    private TaskCompletionSource<Session?> _connected = NewSignal();
+    private ConnectionState _state;
+    private Exception? _lastError;
+    private long _lastRequestId;
+
+    /// <summary>Initializes a new instance of the <see cref="MiraiConnection"/> class. Nothing
+    /// happens on the network until <see cref="ConnectAsync"/> or <see cref="RunAsync"/>.</summary>
+    /// <param name="options">The options; validated and copied.</param>
+    /// <param name="loggerFactory">Where to log (default: nowhere).</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message says which and why.</exception>
+    public MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, random: null)
+    {
+    }
+
+    internal MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory, Func<double>? random)
+    {
+        _settings = ConnectionSettings.Create(options);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MiraiClient.MiraiConnection");
+        _time = _settings.TimeProvider;
+        _random = random ?? Random.Shared.NextDouble;
+        _events = new EventBroadcaster(_settings.EventBufferCapacity, _settings.EventOverflowPolicy, _logger, _time);
+    }
+
+    /// <inheritdoc/>
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
+    /// <inheritdoc/>
+    public ConnectionState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Exception? LastError => Volatile.Read(ref _lastError);
+
+    /// <inheritdoc/>
+    public long DroppedEventCount => _events.DroppedCount;
+
+    /// <summary>Gets the current session's key, for tests of secret handling only.</summary>
+    internal string? SessionKey => Volatile.Read(ref _current)?.SessionKey;
+
+    /// <summary>Gets the number of live event subscriptions.</summary>
+    internal int SubscriberCount => _events.SubscriberCount;
+
+    /// <inheritdoc/>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        _ = EnsureStarted();
+        while (true)
+        {
+            TaskCompletionSource<Session?> signal;
+            lock (_gate)
+            {
+                if (_current is not null)
+                {
+                    return;
+                }
+
+                ThrowIfStopped();
+                signal = _connected;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var lifecycle = EnsureStarted();
+        try
+        {
+            await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_state == ConnectionState.Faulted && _lastError is { } error)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, this);
+        return _events.Subscribe(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<TEvent> GetEventsAsync<TEvent>(CancellationToken cancellationToken = default)
+        where TEvent : MiraiEvent
+    {
+        // Subscribe now, filter lazily: events arriving before enumeration starts are kept.
+        var all = GetEventsAsync(cancellationToken);
+        return Filter(all, CancellationToken.None);
+
+        static async IAsyncEnumerable<TEvent> Filter(IAsyncEnumerable<MiraiEvent> source, [EnumeratorCancellation] CancellationToken token = default)
+        {
+            await foreach (var item in source.WithCancellation(token).ConfigureAwait(false))
+            {
+                if (item is TEvent match)
+                {
+                    yield return match;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> SendFriendMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageChain);
+        var reply = await SendCommandAsync("sendFriendMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain), cancellationToken).ConfigureAwait(false);
+        return ParseSendReceipt("sendFriendMessage", reply);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> SendGroupMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageChain);
+        var reply = await SendCommandAsync("sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain), cancellationToken).ConfigureAwait(false);
+        return ParseSendReceipt("sendGroupMessage", reply);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> SendTempMessageAsync(long qq, long group, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageChain);
+        var reply = await SendCommandAsync("sendTempMessage", null, MiraiJsonContext.Default.SendTempMessageContent, new SendTempMessageContent(qq, group, quote, messageChain), cancellationToken).ConfigureAwait(false);
+        return ParseSendReceipt("sendTempMessage", reply);
+    }
+
+    /// <inheritdoc/>
+    public async Task RecallAsync(long target, int messageId, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendCommandAsync("recall", null, MiraiJsonContext.Default.RecallContent, new RecallContent(target, messageId), cancellationToken).ConfigureAwait(false);
+        ParseStatus("recall", reply);
+    }
+
+    /// <inheritdoc/>
+    public async Task SendNudgeAsync(long target, long subject, NudgeKind kind, CancellationToken cancellationToken = default)
+    {
+        // The server silently ignores an unknown kind, so refuse it here instead.
+        var kindName = kind switch
+        {
+            NudgeKind.Friend => "Friend",
+            NudgeKind.Group => "Group",
+            NudgeKind.Stranger => "Stranger",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown nudge kind."),
+        };
+        var reply = await SendCommandAsync("sendNudge", null, MiraiJsonContext.Default.SendNudgeContent, new SendNudgeContent(target, subject, kindName), cancellationToken).ConfigureAwait(false);
+        ParseStatus("sendNudge", reply);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AboutInfo> AboutAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await SendCommandAsync("about", null, null, null, cancellationToken).ConfigureAwait(false);
+        return ParseRestful("about", reply, MiraiJsonContext.Default.RestfulReplyAboutInfo);
+    }
+
+    /// <summary>Shuts the connection down: stops retrying, closes the socket politely (bounded), fails
+    /// every waiting command and ends every subscription. Completes within
+    /// <see cref="MiraiConnectionOptions.DisposeTimeout"/>; safe to call more than once and from handlers.</summary>
+    /// <returns>A task that completes when the connection is disposed.</returns>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _disposal ??= DisposeCoreAsync();
+            return new ValueTask(_disposal);
+        }
+    }
+
+    /// <summary>The request/response primitive every command is built on.</summary>
+    /// <param name="command">The command word.</param>
+    /// <param name="subCommand">The sub-command, if any.</param>
+    /// <param name="contentType">How to serialize <paramref name="content"/>.</param>
+    /// <param name="content">The content object, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Abandons the wait.</param>
+    /// <returns>The reply's <c>data</c> value, UTF-8.</returns>
+    internal async Task<byte[]> SendCommandAsync(string command, string? subCommand, JsonTypeInfo? contentType, object? content, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, this);
+        var timeout = _settings.CommandTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, _lifetime.Token);
+        var id = Interlocked.Increment(ref _lastRequestId);
+        var frame = RequestEncoder.Encode(id, command, subCommand, contentType, content);
+        try
+        {
+            var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
+            var pending = session.Register(id, timeout);
+            try
+            {
+                await session.SendAsync(frame, linked.Token).ConfigureAwait(false);
+                return await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Unregister(id);
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (_lifetime.IsCancellationRequested)
+            {
+                throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{command}' was waiting.", ex);
+            }
+
+            if (timeoutSource.IsCancellationRequested)
+            {
+                throw new MiraiTimeoutException(command, timeout);
+            }
+
+            throw;
+        }
+    }
+
+    private static TaskCompletionSource<Session?> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static void ThrowIfError(string command, int? code, string? message)
+    {
+        if (code is { } value && value != 0)
+        {
+            throw new MiraiApiException(command, value, message);
+        }
+    }
+
+    private static int ParseSendReceipt(string command, byte[] reply)
+    {
+        var receipt = Deserialize(command, reply, MiraiJsonContext.Default.SendMessageReply);
+        ThrowIfError(command, receipt.Code, receipt.Msg);
+        return receipt.MessageId;
+    }
+
+    private static void ParseStatus(string command, byte[] reply)
+    {
+        var status = Deserialize(command, reply, MiraiJsonContext.Default.StatusReply);
+        ThrowIfError(command, status.Code, status.Msg);
+    }
+
+    private static T ParseRestful<T>(string command, byte[] reply, JsonTypeInfo<RestfulReply<T>> info)
+    {
+        var restful = Deserialize(command, reply, info);
+        ThrowIfError(command, restful.Code, restful.Msg);
+        return restful.Data ?? throw new MiraiProtocolException($"The reply to '{command}' has no data.");
+    }
+
+    private static T Deserialize<T>(string command, byte[] reply, JsonTypeInfo<T> info)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(reply, info) ?? throw new MiraiProtocolException($"The reply to '{command}' was null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
+        }
+    }
+
+    private Task EnsureStarted()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposal is not null, this);
+            if (_lifecycle is null)
+            {
+                _stateDispatcher = Task.Run(DispatchStateChangesAsync);
+                SetState(ConnectionState.Connecting, DisconnectReason.None, null, 0, null);
+                _lifecycle = Task.Run(RunLifecycleAsync);
+            }
+
+            return _lifecycle;
+        }
+    }
+
+    /// <summary>Must be called under <see cref="_gate"/>.</summary>
+    private void ThrowIfStopped()
+    {
+        ObjectDisposedException.ThrowIf(_state == ConnectionState.Disposed || _disposal is not null, this);
+        if (_state == ConnectionState.Faulted)
+        {
+            var error = _lastError;
+            throw new MiraiConnectionException(
+                (error as MiraiConnectionException)?.Reason ?? DisconnectReason.TransportError,
+                $"The connection has stopped: {error?.Message}",
+                error);
+        }
+    }
+
+    private async Task<Session> GetSessionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TaskCompletionSource<Session?> signal;
+            lock (_gate)
+            {
+                if (_current is { } session)
+                {
+                    return session;
+                }
+
+                ThrowIfStopped();
+                if (_lifecycle is null)
+                {
+                    throw new InvalidOperationException("The connection has not been started; call ConnectAsync or RunAsync first.");
+                }
+
+                if (!_settings.WaitForConnection)
+                {
+                    throw new MiraiConnectionException(
+                        (_lastError as MiraiConnectionException)?.Reason ?? DisconnectReason.None,
+                        $"Not connected (state {_state}) and WaitForConnection is off.",
+                        _lastError);
+                }
+
+                signal = _connected;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The one loop that owns the connection's life: connect, run, classify the end, back off, repeat.</summary>
+    private async Task RunLifecycleAsync()
+    {
+        var lifetime = _lifetime.Token;
+        var reconnect = _settings.Reconnect;
+        var failures = 0;
+        var attemptsSinceConnected = 0;
+        var everConnected = false;
+        try
+        {
+            while (true)
+            {
+                attemptsSinceConnected++;
+                Log.ConnectAttempt(_logger, _settings.Endpoint, attemptsSinceConnected);
+                var started = _time.GetTimestamp();
+                var session = new Session(_settings, _logger, _time, _events, () => Interlocked.Increment(ref _lastRequestId));
+                SessionEnd end;
+                try
+                {
+                    await session.ConnectAsync(lifetime).ConfigureAwait(false);
+                    attemptsSinceConnected = 0;
+                    everConnected = true;
+                    var connectMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                    Log.Connected(_logger, _settings.Endpoint, _settings.QQ, connectMs);
+                    lock (_gate)
+                    {
+                        _current = session;
+                        SetState(ConnectionState.Connected, DisconnectReason.None, null, 0, null);
+                        _connected.TrySetResult(session);
+                    }
+
+                    end = await session.Completion.WaitAsync(lifetime).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+                {
+                    end = new SessionEnd(DisconnectReason.Stopped, null, "stopped");
+                }
+                catch (MiraiConnectionException ex)
+                {
+                    end = new SessionEnd(ex.Reason, ex, ex.Message);
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        if (_current == session)
+                        {
+                            _current = null;
+                            _connected = NewSignal();
+                        }
+                    }
+
+                    if (lifetime.IsCancellationRequested)
+                    {
+                        await session.CloseAsync().ConfigureAwait(false);
+                    }
+
+                    await session.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (lifetime.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Volatile.Write(ref _lastError, end.Error);
+                Log.Disconnected(_logger, end.Reason, end.Detail, end.Error);
+                if (end.Error is MiraiHandshakeException { IsRetryable: false } rejected)
+                {
+                    Fault(rejected, end.Reason);
+                    return;
+                }
+
+                if (!reconnect.Enabled)
+                {
+                    Fault(new MiraiConnectionException(end.Reason, $"The connection ended ({end.Reason}: {end.Detail}) and reconnecting is disabled.", end.Error), end.Reason);
+                    return;
+                }
+
+                if (reconnect.MaxAttempts is { } max && attemptsSinceConnected >= max)
+                {
+                    Fault(new MiraiConnectionException(end.Reason, $"Gave up after {attemptsSinceConnected} consecutive failed attempts; the last one ended with {end.Reason}: {end.Detail}.", end.Error), end.Reason);
+                    return;
+                }
+
+                // The schedule starts over only after a connection that stayed up; a crash-looping
+                // server keeps climbing the schedule instead of being hit at the minimum forever.
+                var stable = session.ConnectedAt != 0 && _time.GetElapsedTime(session.ConnectedAt) >= reconnect.StableAfter;
+                failures = stable ? 1 : failures + 1;
+                var delay = Backoff.GetDelay(failures, reconnect, _random());
+                Log.RetryScheduled(_logger, delay.TotalMilliseconds, failures);
+                lock (_gate)
+                {
+                    SetState(everConnected ? ConnectionState.Reconnecting : ConnectionState.Connecting, end.Reason, end.Error, failures, delay);
+                }
+
+                await Task.Delay(delay, _time, lifetime).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.BackgroundTaskFailed(_logger, "lifecycle", ex);
+            Fault(ex, DisconnectReason.TransportError);
+        }
+    }
+
+    private void Fault(Exception error, DisconnectReason reason)
+    {
+        Log.Fatal(_logger, error.Message, error);
+        lock (_gate)
+        {
+            _lastError = error;
+            SetState(ConnectionState.Faulted, reason, error, 0, null);
+            _connected.TrySetResult(null);
+        }
+    }
+
+    /// <summary>Must be called under <see cref="_gate"/>. Queues the change for the dispatcher so
+    /// handlers never run on the connection's own loops.</summary>
+    private void SetState(ConnectionState state, DisconnectReason reason, Exception? error, int attempt, TimeSpan? delay)
+    {
+        var previous = _state;
+        if (previous == ConnectionState.Disposed || (previous == state && delay is null))
+        {
+            return;
+        }
+
+        _state = state;
+        Log.StateChanged(_logger, previous, state);
+        _stateChanges.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, state, reason, error, attempt, delay));
+    }
+
+    private async Task DispatchStateChangesAsync()
+    {
+        await foreach (var change in _stateChanges.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                StateChanged?.Invoke(this, change);
+            }
+            catch (Exception ex)
+            {
+                Log.StateHandlerFailed(_logger, ex);
+            }
+        }
+    }
+
+    private async Task DisposeCoreAsync()
+    {
+        // Leave the caller's lock first; everything below may take a while.
+        await Task.Yield();
+        var deadline = _time.GetTimestamp();
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        Task? lifecycle;
+        lock (_gate)
+        {
+            lifecycle = _lifecycle;
+        }
+
+        if (lifecycle is not null)
+        {
+            try
+            {
+                await lifecycle.WaitAsync(_settings.DisposeTimeout, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Log.DisposeTimedOut(_logger, _time.GetElapsedTime(deadline).TotalMilliseconds);
+                Volatile.Read(ref _current)?.End(DisconnectReason.Stopped, null, "disposal timed out");
+            }
+        }
+
+        lock (_gate)
+        {
+            _current = null;
+            SetState(ConnectionState.Disposed, DisconnectReason.Stopped, null, 0, null);
+            _connected.TrySetResult(null);
+        }
+
+        _events.Complete();
+        _stateChanges.Writer.TryComplete();
+    }
+}
