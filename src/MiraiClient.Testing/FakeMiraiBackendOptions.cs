@@ -1,0 +1,21 @@
+namespace MiraiClient.Testing;
+
+/// <summary>How a <see cref="FakeMiraiBackend"/> is configured, mirroring the server's <c>setting.yml</c>.</summary>
+public sealed class FakeMiraiBackendOptions
+{
+    /// <summary>Gets or sets the verify key; <see langword="null"/> disables verification, as
+    /// <c>enableVerify: false</c> does (default: <see langword="null"/>).</summary>
+    public string? VerifyKey { get; set; }
+
+    /// <summary>Gets the bot accounts the backend knows (default: 10001).</summary>
+    public ICollection<long> Bots { get; } = new List<long> { 10001 };
+
+    /// <summary>Gets or sets whether the backend runs in single mode, ignoring <c>qq</c> (default: <see langword="false"/>).</summary>
+    public bool SingleMode { get; set; }
+
+    /// <summary>Gets or sets the reserved sync id of pushed events (default: <c>"-1"</c>).</summary>
+    public string ReservedSyncId { get; set; } = "-1";
+
+    /// <summary>Gets or sets the TCP port on 127.0.0.1 (default: 0, an ephemeral port).</summary>
+    public int Port { get; set; }
+}

@@ -1,5 +1,0 @@
-namespace MiraiClient.Testing;
-
-internal static class Placeholder
-{
-}
