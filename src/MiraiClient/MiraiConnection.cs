@@ -104,6 +104,12 @@ public sealed class MiraiConnection : IMiraiConnection
                     return;
                 }
 
+                // The caller asked to connect: give them the error that stopped it, not a wrapper.
+                if (_state == ConnectionState.Faulted && _lastError is { } error)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+
                 ThrowIfStopped();
                 signal = _connected;
             }
@@ -517,13 +523,22 @@ public sealed class MiraiConnection : IMiraiConnection
     {
         await foreach (var change in _stateChanges.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            try
+            if (StateChanged is not { } handlers)
             {
-                StateChanged?.Invoke(this, change);
+                continue;
             }
-            catch (Exception ex)
+
+            // One handler at a time, so a throwing handler cannot keep the others from running.
+            foreach (var handler in handlers.GetInvocationList())
             {
-                Log.StateHandlerFailed(_logger, ex);
+                try
+                {
+                    ((EventHandler<ConnectionStateChangedEventArgs>)handler)(this, change);
+                }
+                catch (Exception ex)
+                {
+                    Log.StateHandlerFailed(_logger, ex);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace MiraiClient.Internal;
 
@@ -97,6 +98,13 @@ internal static class FrameReader
 
     private static FrameInfo ReadCore(ReadOnlySpan<byte> message, ReadOnlySpan<byte> reservedSyncId)
     {
+        // The JSON reader checks structure, not every string's encoding: check the whole frame once,
+        // so no event carries undecodable text to a subscriber.
+        if (!Utf8.IsValid(message))
+        {
+            throw new MiraiProtocolException("The frame is not valid UTF-8.");
+        }
+
         var reader = new Utf8JsonReader(message, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
