@@ -450,7 +450,9 @@ public sealed class MiraiConnection : IMiraiConnection
                 }
 
                 Volatile.Write(ref _lastError, end.Error);
-                Log.Disconnected(_logger, end.Reason, end.Detail, end.Error);
+                // Network failures are expected here: one line for operators, the stack trace at Debug.
+                Log.Disconnected(_logger, end.Reason, end.Detail);
+                Log.DisconnectedDetail(_logger, end.Reason, end.Error);
                 if (end.Error is MiraiHandshakeException { IsRetryable: false } rejected)
                 {
                     Fault(rejected, end.Reason);

@@ -13,7 +13,7 @@ internal static partial class Log
     public static partial void Connected(ILogger logger, Uri endpoint, long qq, double elapsedMs);
 
     [LoggerMessage(EventId = 1003, EventName = "Disconnected", Level = LogLevel.Warning, Message = "Connection ended: {Reason}: {Detail}")]
-    public static partial void Disconnected(ILogger logger, DisconnectReason reason, string detail, Exception? exception);
+    public static partial void Disconnected(ILogger logger, DisconnectReason reason, string detail);
 
     [LoggerMessage(EventId = 1004, EventName = "RetryScheduled", Level = LogLevel.Information, Message = "Retrying in {DelayMs:F0} ms (consecutive failure {Attempt})")]
     public static partial void RetryScheduled(ILogger logger, double delayMs, int attempt);
@@ -62,4 +62,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1019, EventName = "ProbeFailed", Level = LogLevel.Debug, Message = "A heartbeat probe could not be sent")]
     public static partial void ProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1020, EventName = "DisconnectedDetail", Level = LogLevel.Debug, Message = "Connection ended: {Reason}; the underlying error follows")]
+    public static partial void DisconnectedDetail(ILogger logger, DisconnectReason reason, Exception? exception);
 }
