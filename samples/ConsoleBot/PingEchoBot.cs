@@ -1,6 +1,9 @@
 using MiraiClient;
+using MiraiClient.Hosting;
 
-/// <summary>The sample bot's behaviour: <c>/ping</c> → <c>pong</c>, <c>/echo text</c> → <c>text</c>, everything else ignored.</summary>
+namespace ConsoleBot;
+
+/// <summary>The sample bot: <c>/ping</c> → <c>pong</c>, <c>/echo text</c> → <c>text</c>, everything else ignored.</summary>
 internal static class PingEchoBot
 {
     /// <summary>Gets the reply to a message's plain text, or <see langword="null"/> to stay silent.</summary>
@@ -12,38 +15,20 @@ internal static class PingEchoBot
             return "pong";
         }
 
-        return text.StartsWith("/echo ", StringComparison.Ordinal) && text.Length > "/echo ".Length ? text["/echo ".Length..] : null;
+        const string Echo = "/echo ";
+        return text.StartsWith(Echo, StringComparison.Ordinal) && text.Length > Echo.Length ? text[Echo.Length..] : null;
     }
 
-    public static async Task RunAsync(IMiraiConnection connection, CancellationToken cancellationToken)
+    public static async Task HandleAsync(MiraiEventContext<MessageEvent> context, CancellationToken cancellationToken)
     {
-        await foreach (var message in connection.GetEventsAsync<MessageEvent>(cancellationToken))
+        if (context.Event is not (GroupMessage or FriendMessage))
         {
-            if (Reply(message.MessageChain.ToPlainText()) is not { } reply)
-            {
-                continue;
-            }
+            return;
+        }
 
-            try
-            {
-                switch (message)
-                {
-                    case GroupMessage group:
-                        await connection.SendGroupMessageAsync(group.Sender.Group.Id, reply, cancellationToken: cancellationToken);
-                        break;
-                    case FriendMessage friend:
-                        await connection.SendFriendMessageAsync(friend.Sender.Id, reply, cancellationToken: cancellationToken);
-                        break;
-                }
-            }
-            catch (MiraiException ex)
-            {
-                Console.WriteLine($"[bot ] could not reply: {ex.Message}");
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
+        if (Reply(context.Event.MessageChain.ToPlainText()) is { } reply)
+        {
+            await context.ReplyAsync(reply, cancellationToken: cancellationToken);
         }
     }
 }

@@ -25,7 +25,7 @@ namespace MiraiClient;
 /// <para><see cref="DisposeAsync"/> finishes within <see cref="MiraiConnectionOptions.DisposeTimeout"/>
 /// in every state, may be called from an event or state handler, and may be called more than once.</para>
 /// </remarks>
-public sealed class MiraiConnection : IMiraiConnection
+public sealed class MiraiConnection : IMiraiConnection, IDisposable
 {
     private readonly ConnectionSettings _settings;
     private readonly ILogger _logger;
@@ -227,10 +227,18 @@ public sealed class MiraiConnection : IMiraiConnection
     /// <returns>A task that completes when the connection is disposed.</returns>
     public ValueTask DisposeAsync()
     {
+        Dispose();
+        return new ValueTask(_disposal!);
+    }
+
+    /// <summary>Starts the same shutdown as <see cref="DisposeAsync"/> without waiting for it (for
+    /// containers and callers that can only dispose synchronously). Never blocks.</summary>
+    public void Dispose()
+    {
+        // The disposal task is kept and never faults, so nothing is left unobserved.
         lock (_gate)
         {
             _disposal ??= DisposeCoreAsync();
-            return new ValueTask(_disposal);
         }
     }
 

@@ -100,6 +100,10 @@ public sealed class MiraiConnectionOptions
     /// extra headers) before it connects (default: none).</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
+    /// <summary>Checks every option and throws if one is invalid; the connection does the same when it is built.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it and says why.</exception>
+    public void Validate() => _ = Internal.ConnectionSettings.Create(this);
+
     /// <summary>Gets or sets whether .NET 9+ WebSocket pings run beside the probe (tests turn them off
     /// to exercise the probe alone).</summary>
     internal bool UseWebSocketPings { get; set; } = true;
