@@ -160,7 +160,7 @@ public sealed class ReconnectOptions
 /// the server is still running is not held against the connection until that command's own
 /// deadline passes. On .NET 9 and later the socket also sends WebSocket pings with the same
 /// interval and timeout, which the server answers even while a command runs. A dead peer is
-/// therefore detected within about <c>Interval + Timeout + 1 s</c> when no command is running.
+/// therefore detected within <c>Interval + Timeout + 1 s</c> (19 s by default) when no command is running.
 /// </remarks>
 public sealed class HeartbeatOptions
 {

@@ -13,8 +13,9 @@ internal sealed record ReconnectSettings(
 
 internal sealed record HeartbeatSettings(bool Enabled, TimeSpan Interval, TimeSpan Timeout)
 {
-    /// <summary>Gets how often the heartbeat checks: fine enough to add at most a second to detection.</summary>
-    public TimeSpan Tick => TimeSpan.FromTicks(Math.Clamp(Math.Min(Interval.Ticks, Timeout.Ticks) / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+    /// <summary>Gets how often the heartbeat checks: each of its two waits is rounded up to a tick, so
+    /// the tick (at most 500 ms) adds at most a second to detection.</summary>
+    public TimeSpan Tick => TimeSpan.FromTicks(Math.Clamp(Math.Min(Interval.Ticks, Timeout.Ticks) / 8, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerMillisecond * 500));
 }
 
 /// <summary>The validated, frozen copy of <see cref="MiraiConnectionOptions"/> a connection runs with.</summary>

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MiraiClient.Testing;
+using MiraiClient.Tests.Infrastructure;
+
+namespace MiraiClient.Tests;
+
+/// <summary>The sample's contract, checked through the real process: replies, reconnects, SIGTERM
+/// exit times in three states, and a non-zero exit for a rejected key.</summary>
+public class SampleProcessTests(ITestOutputHelper output) : ConnectionTestBase(output)
+{
+    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task EmbeddedDemo_PlaysAndExitsZero()
+    {
+        await using var sample = SampleProcess.Start([]);
+        var (code, elapsed) = await sample.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Output.WriteLine($"demo ran {elapsed.TotalSeconds:F1} s\n{sample.Output}");
+        Assert.Equal(0, code);
+        Assert.Contains("[demo] done", sample.Output, StringComparison.Ordinal);
+        Assert.Contains("Reconnecting -> Connected", sample.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ping_GetsOnePong_ThenAfterABackendRestart_PongAgain_ThenSigtermExitsZero()
+    {
+        var key = AssemblyMonitor.Secret("sample-key-" + Guid.NewGuid().ToString("N"));
+        var backend = await StartBackendAsync(o => o.VerifyKey = key);
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri={backend.Uri}", $"--Mirai:VerifyKey={key}", "--Mirai:QQ=10001"]);
+        await backend.WaitForHandshakesAsync(1, TimeSpan.FromSeconds(30));
+
+        await backend.PushGroupMessageAsync(555, 1, "  /ping ");
+        var pong = await backend.WaitForCommandAsync("sendGroupMessage");
+        Assert.Equal(555, pong.Content.GetProperty("target").GetInt64());
+        Assert.Equal("pong", pong.Content.GetProperty("messageChain")[0].GetProperty("text").GetString());
+        await backend.PushFriendMessageAsync(777, "/echo 你好 🌸 world");
+        var echo = await backend.WaitForCommandAsync("sendFriendMessage");
+        Assert.Equal(777, echo.Content.GetProperty("target").GetInt64());
+        Assert.Equal("你好 🌸 world", echo.Content.GetProperty("messageChain")[0].GetProperty("text").GetString());
+        await backend.PushGroupMessageAsync(555, 1, "/pingpong");
+        await backend.SendRawAsync("garbage that is not json");
+        await backend.PushEventAsync("""{"type":"SomethingNew"}""");
+        await Task.Delay(300, TestToken);
+        Assert.Single(backend.ReceivedCommands, c => c.Command == "sendGroupMessage");
+
+        await backend.RestartAsync(TimeSpan.FromSeconds(1), TestToken);
+        await backend.WaitForHandshakesAsync(2, TimeSpan.FromSeconds(30));
+        await backend.PushGroupMessageAsync(555, 1, "/ping");
+        await backend.WaitForCommandAsync(c => c.Command == "sendGroupMessage" && backend.ReceivedCommands.Count(x => x.Command == "sendGroupMessage") == 2);
+
+        var (code, elapsed) = await sample.TerminateAsync(ExitBound + TimeSpan.FromSeconds(5));
+        Output.WriteLine($"SIGTERM while connected: exit {code} after {elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(0, code);
+        Assert.True(elapsed <= ExitBound, $"took {elapsed}");
+        Assert.DoesNotContain(key, sample.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_WhileBackingOffFromADownBackend_ExitsZeroWithin5s()
+    {
+        var backend = await StartBackendAsync();
+        backend.StopListening();
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri={backend.Uri}", "--Mirai:QQ=10001"]);
+        await sample.WaitForOutputAsync("Retrying in", TimeSpan.FromSeconds(30));
+        var (code, elapsed) = await sample.TerminateAsync(ExitBound + TimeSpan.FromSeconds(5));
+        Output.WriteLine($"SIGTERM while backing off: exit {code} after {elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(0, code);
+        Assert.True(elapsed <= ExitBound, $"took {elapsed}");
+    }
+
+    [Fact]
+    public async Task Sigterm_WhileStuckConnectingToABackendThatNeverAnswers_ExitsZeroWithin5s()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri=ws://127.0.0.1:{port}", "--Mirai:QQ=10001"]);
+        using var held = await listener.AcceptTcpClientAsync(TestToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestToken);
+        await Task.Delay(500, TestToken);
+        var (code, elapsed) = await sample.TerminateAsync(ExitBound + TimeSpan.FromSeconds(5));
+        Output.WriteLine($"SIGTERM while stuck connecting: exit {code} after {elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(0, code);
+        Assert.True(elapsed <= ExitBound, $"took {elapsed}");
+    }
+
+    [Fact]
+    public async Task WrongVerifyKey_ExitsNonZeroWithin15s_NamingTheCauseButNotTheKey()
+    {
+        var wrong = AssemblyMonitor.Secret("sample-wrong-" + Guid.NewGuid().ToString("N"));
+        var backend = await StartBackendAsync(o => o.VerifyKey = AssemblyMonitor.Secret("sample-right-" + Guid.NewGuid().ToString("N")));
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri={backend.Uri}", $"--Mirai:VerifyKey={wrong}", "--Mirai:QQ=10001"]);
+        var (code, elapsed) = await sample.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Output.WriteLine($"wrong key: exit {code} after {elapsed.TotalMilliseconds:F0} ms\n{sample.Output}");
+        Assert.NotEqual(0, code);
+        Assert.Contains("verify key", sample.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, sample.Output, StringComparison.Ordinal);
+        Assert.Equal(1, backend.AcceptCount);
+    }
+
+    [Fact]
+    public async Task MissingQQ_ExitsNonZeroWithin15s()
+    {
+        var backend = await StartBackendAsync();
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri={backend.Uri}"]);
+        var (code, elapsed) = await sample.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Output.WriteLine($"missing qq: exit {code} after {elapsed.TotalMilliseconds:F0} ms");
+        Assert.NotEqual(0, code);
+        Assert.Contains("400", sample.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The built sample as a child process, with its output captured.</summary>
+    private sealed class SampleProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _lines = new();
+        private readonly Stopwatch _clock = new();
+
+        private SampleProcess(Process process) => _process = process;
+
+        public string Output => string.Join("\n", _lines);
+
+        public static SampleProcess Start(string[] args)
+        {
+            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            {
+                Assert.Skip("The sample process tests send POSIX signals; they run on Linux and macOS.");
+            }
+
+            var dll = SampleDll();
+            var info = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            info.ArgumentList.Add(dll);
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+            var sample = new SampleProcess(new Process { StartInfo = info });
+            sample._process.OutputDataReceived += (_, e) => { if (e.Data is not null) sample._lines.Enqueue(e.Data); };
+            sample._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) sample._lines.Enqueue(e.Data); };
+            sample._process.Start();
+            sample._process.BeginOutputReadLine();
+            sample._process.BeginErrorReadLine();
+            return sample;
+        }
+
+        public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!Output.Contains(text, StringComparison.Ordinal))
+            {
+                if (deadline.Elapsed > timeout || _process.HasExited)
+                {
+                    throw new TimeoutException($"The sample did not print '{text}'. Output:\n{Output}");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        public async Task<(int Code, TimeSpan Elapsed)> TerminateAsync(TimeSpan timeout)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            _clock.Restart();
+            return await WaitForExitAsync(timeout);
+        }
+
+        public async Task<(int Code, TimeSpan Elapsed)> WaitForExitAsync(TimeSpan timeout)
+        {
+            if (!_clock.IsRunning)
+            {
+                _clock.Start();
+            }
+
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"The sample did not exit within {timeout}. Output:\n{Output}");
+            }
+
+            // Let the asynchronous output readers drain.
+            _process.WaitForExit();
+            return (_process.ExitCode, _clock.Elapsed);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+
+        private static string SampleDll()
+        {
+            // tests/MiraiClient.Tests/bin/<Configuration>/net10.0/ → samples/ConsoleBot/bin/<Configuration>/net10.0/ConsoleBot.dll
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = testBin.Parent!.Name;
+            var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            var dll = Path.Combine(root, "samples", "ConsoleBot", "bin", configuration, testBin.Name, "ConsoleBot.dll");
+            Assert.True(File.Exists(dll), $"The sample was not built at {dll}; build the solution first.");
+            return dll;
+        }
+    }
+}
