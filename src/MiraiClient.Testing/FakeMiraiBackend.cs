@@ -461,9 +461,10 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
             }
 
             connection.Authenticated = true;
+            connection.SessionKey = NewSessionKey();
             if (SendHandshake)
             {
-                await connection.SendAsync(Encoding.UTF8.GetBytes(Handshake(0, NewSessionKey(), null))).ConfigureAwait(false);
+                await connection.SendAsync(Encoding.UTF8.GetBytes(Handshake(0, connection.SessionKey, null))).ConfigureAwait(false);
             }
 
             Interlocked.Increment(ref _handshakes);
@@ -615,7 +616,7 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
             }
 
             Signal();
-            var reply = await AnswerAsync(command).ConfigureAwait(false);
+            var reply = MissingKeys(command) ?? await AnswerAsync(command, connection).ConfigureAwait(false);
             var delay = ReplyDelay + reply.Delay;
             if (delay > TimeSpan.Zero)
             {
@@ -661,7 +662,43 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
         }
     }
 
-    private async Task<CommandReply> AnswerAsync(ReceivedCommand command)
+    /// <summary>The keys the 2.10 server requires even when their value may be null; a missing one gets 400.</summary>
+    private static readonly Dictionary<string, string[]> RequiredKeys = new(StringComparer.Ordinal)
+    {
+        ["roamingMessages"] = ["timeStart", "timeEnd", "target", "qq", "group"],
+        ["latestMemberList"] = ["target", "memberIds"],
+        ["setEssence"] = ["target", "messageId"],
+        ["messageFromId"] = ["target", "messageId"],
+        ["recall"] = ["target", "messageId"],
+        ["resp_newFriendRequestEvent"] = ["eventId", "fromId", "groupId", "operate", "message"],
+        ["resp_memberJoinRequestEvent"] = ["eventId", "fromId", "groupId", "operate", "message"],
+        ["resp_botInvitedJoinGroupRequestEvent"] = ["eventId", "fromId", "groupId", "operate", "message"],
+        ["sendFriendMessage"] = ["messageChain"],
+        ["sendGroupMessage"] = ["messageChain"],
+        ["sendTempMessage"] = ["messageChain"],
+        ["sendNudge"] = ["target", "subject", "kind"],
+        ["sessionInfo"] = [],
+    };
+
+    private static CommandReply? MissingKeys(ReceivedCommand command)
+    {
+        if (!RequiredKeys.TryGetValue(command.Command, out var keys))
+        {
+            return null;
+        }
+
+        if (command.Content.ValueKind != JsonValueKind.Object)
+        {
+            // sessionInfo without content: the server nests the error inside a success.
+            return command.Command == "sessionInfo"
+                ? CommandReply.Data("{\"code\":0,\"msg\":\"\",\"data\":{\"code\":400,\"msg\":\"无效参数\"}}")
+                : CommandReply.Status(400, "无效参数");
+        }
+
+        return keys.All(k => command.Content.TryGetProperty(k, out _)) ? null : CommandReply.Status(400, "无效参数");
+    }
+
+    private async Task<CommandReply> AnswerAsync(ReceivedCommand command, Connection connection)
     {
         var key = command.SubCommand is null ? command.Command : $"{command.Command}.{command.SubCommand}";
         if (_handlers.TryGetValue(key, out var handler) || _handlers.TryGetValue(command.Command, out handler))
@@ -675,7 +712,16 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
             "botList" => CommandReply.Data($"{{\"code\":0,\"msg\":\"\",\"data\":[{string.Join(",", _options.Bots)}]}}"),
             "sendFriendMessage" or "sendGroupMessage" or "sendTempMessage" or "sendOtherClientMessage" =>
                 CommandReply.Data($"{{\"code\":0,\"msg\":\"success\",\"messageId\":{Interlocked.Increment(ref _nextMessageId)}}}"),
-            "recall" or "sendNudge" => CommandReply.Status(0),
+            "sessionInfo" => CommandReply.Data($"{{\"code\":0,\"msg\":\"\",\"data\":{{\"sessionKey\":\"{connection.SessionKey}\",\"qq\":{{\"id\":{_options.Bots.FirstOrDefault()},\"nickname\":\"bot\",\"remark\":\"\"}}}}}}"),
+            "friendList" or "groupList" or "memberList" or "latestMemberList" or "anno_list" or "file_list" or "roamingMessages" =>
+                CommandReply.Data("{\"code\":0,\"msg\":\"\",\"data\":[]}"),
+            "botProfile" or "friendProfile" or "memberProfile" or "userProfile" =>
+                CommandReply.Data("{\"nickname\":\"someone\",\"email\":\"\",\"age\":0,\"level\":1,\"sign\":\"\",\"sex\":\"UNKNOWN\"}"),
+            "recall" or "sendNudge" or "deleteFriend" or "mute" or "unmute" or "kick" or "quit" or "muteAll" or "unmuteAll" or "setEssence"
+                or "memberAdmin" or "anno_delete" or "file_delete" or "file_move" or "file_rename" or "cmd_execute" or "cmd_register"
+                or "resp_newFriendRequestEvent" or "resp_memberJoinRequestEvent" or "resp_botInvitedJoinGroupRequestEvent" => CommandReply.Status(0),
+            "groupConfig" when command.SubCommand == "update" => CommandReply.Status(0),
+            "memberInfo" when command.SubCommand == "update" => CommandReply.Status(0),
             _ => CommandReply.Status(6, "指定操作不支持"),
         };
     }
@@ -687,6 +733,8 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
         private readonly SemaphoreSlim _sendLock = new(1, 1);
 
         public WebSocket? Socket { get; set; }
+
+        public string? SessionKey { get; set; }
 
         public volatile bool Authenticated;
 

@@ -9,6 +9,27 @@ public interface IMiraiConnection : IAsyncDisposable
     /// A handler that throws is logged and does not affect the connection.</summary>
     event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
 
+    /// <summary>Gets message commands beyond the common sends: other clients, image URLs, cache, history.</summary>
+    MiraiMessageCommands Messages { get; }
+
+    /// <summary>Gets friend, group, member and profile commands.</summary>
+    MiraiContactCommands Contacts { get; }
+
+    /// <summary>Gets group administration commands.</summary>
+    MiraiGroupCommands Groups { get; }
+
+    /// <summary>Gets group file commands.</summary>
+    MiraiFileCommands Files { get; }
+
+    /// <summary>Gets group announcement commands.</summary>
+    MiraiAnnouncementCommands Announcements { get; }
+
+    /// <summary>Gets the commands that answer request events.</summary>
+    MiraiRequestCommands Requests { get; }
+
+    /// <summary>Gets Mirai console commands.</summary>
+    MiraiConsoleCommands Console { get; }
+
     /// <summary>Gets the current state.</summary>
     ConnectionState State { get; }
 
@@ -95,4 +116,14 @@ public interface IMiraiConnection : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>The server's answer.</returns>
     Task<AboutInfo> AboutAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every bot account the server knows (<c>botList</c>).</summary>
+    /// <param name="cancellationToken">Abandons the wait.</param>
+    /// <returns>The QQ numbers.</returns>
+    Task<IReadOnlyList<long>> GetBotListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets this connection's session (<c>sessionInfo</c>); also proves the session is still bound.</summary>
+    /// <param name="cancellationToken">Abandons the wait.</param>
+    /// <returns>The session.</returns>
+    Task<SessionInfo> GetSessionInfoAsync(CancellationToken cancellationToken = default);
 }

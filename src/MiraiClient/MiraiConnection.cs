@@ -67,6 +67,27 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
 
     /// <inheritdoc/>
+    public MiraiMessageCommands Messages => field ??= new MiraiMessageCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiContactCommands Contacts => field ??= new MiraiContactCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiGroupCommands Groups => field ??= new MiraiGroupCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiFileCommands Files => field ??= new MiraiFileCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiAnnouncementCommands Announcements => field ??= new MiraiAnnouncementCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiRequestCommands Requests => field ??= new MiraiRequestCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiConsoleCommands Console => field ??= new MiraiConsoleCommands(this);
+
+    /// <inheritdoc/>
     public ConnectionState State
     {
         get
@@ -173,7 +194,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     {
         ArgumentNullException.ThrowIfNull(messageChain);
         var reply = await SendCommandAsync("sendFriendMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain), cancellationToken).ConfigureAwait(false);
-        return ParseSendReceipt("sendFriendMessage", reply);
+        return Replies.SendReceipt("sendFriendMessage", reply);
     }
 
     /// <inheritdoc/>
@@ -181,7 +202,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     {
         ArgumentNullException.ThrowIfNull(messageChain);
         var reply = await SendCommandAsync("sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain), cancellationToken).ConfigureAwait(false);
-        return ParseSendReceipt("sendGroupMessage", reply);
+        return Replies.SendReceipt("sendGroupMessage", reply);
     }
 
     /// <inheritdoc/>
@@ -189,14 +210,14 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     {
         ArgumentNullException.ThrowIfNull(messageChain);
         var reply = await SendCommandAsync("sendTempMessage", null, MiraiJsonContext.Default.SendTempMessageContent, new SendTempMessageContent(qq, group, quote, messageChain), cancellationToken).ConfigureAwait(false);
-        return ParseSendReceipt("sendTempMessage", reply);
+        return Replies.SendReceipt("sendTempMessage", reply);
     }
 
     /// <inheritdoc/>
     public async Task RecallAsync(long target, int messageId, CancellationToken cancellationToken = default)
     {
         var reply = await SendCommandAsync("recall", null, MiraiJsonContext.Default.RecallContent, new RecallContent(target, messageId), cancellationToken).ConfigureAwait(false);
-        ParseStatus("recall", reply);
+        Replies.Status("recall", reply);
     }
 
     /// <inheritdoc/>
@@ -211,14 +232,29 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown nudge kind."),
         };
         var reply = await SendCommandAsync("sendNudge", null, MiraiJsonContext.Default.SendNudgeContent, new SendNudgeContent(target, subject, kindName), cancellationToken).ConfigureAwait(false);
-        ParseStatus("sendNudge", reply);
+        Replies.Status("sendNudge", reply);
     }
 
     /// <inheritdoc/>
     public async Task<AboutInfo> AboutAsync(CancellationToken cancellationToken = default)
     {
         var reply = await SendCommandAsync("about", null, null, null, cancellationToken).ConfigureAwait(false);
-        return ParseRestful("about", reply, MiraiJsonContext.Default.RestfulReplyAboutInfo);
+        return Replies.Restful("about", reply, MiraiJsonContext.Default.AboutInfo);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<long>> GetBotListAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await SendCommandAsync("botList", null, null, null, cancellationToken).ConfigureAwait(false);
+        return Replies.Restful("botList", reply, MiraiJsonContext.Default.Int64Array);
+    }
+
+    /// <inheritdoc/>
+    public async Task<SessionInfo> GetSessionInfoAsync(CancellationToken cancellationToken = default)
+    {
+        // The server needs an object here; without one it nests a 400 inside a success.
+        var reply = await SendCommandAsync("sessionInfo", null, MiraiJsonContext.Default.EmptyContent, new EmptyContent(), cancellationToken).ConfigureAwait(false);
+        return Replies.Restful("sessionInfo", reply, MiraiJsonContext.Default.SessionInfo);
     }
 
     /// <summary>Shuts the connection down: stops retrying, closes the socket politely (bounded), fails
@@ -259,16 +295,28 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         var frame = RequestEncoder.Encode(id, command, subCommand, contentType, content);
         try
         {
-            var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
-            var pending = session.Register(id, timeout);
-            try
+            while (true)
             {
-                await session.SendAsync(frame, linked.Token).ConfigureAwait(false);
-                return await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                session.Unregister(id);
+                var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
+
+                // A session that ended before the command was registered was never written to, so the
+                // command can wait for the next one without any risk of a duplicate.
+                if (session.TryRegister(id, timeout) is not { } pending)
+                {
+                    // The ending session is about to step down; let it.
+                    await Task.Yield();
+                    continue;
+                }
+
+                try
+                {
+                    await session.SendAsync(frame, linked.Token).ConfigureAwait(false);
+                    return await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    session.Unregister(id);
+                }
             }
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -288,46 +336,6 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     }
 
     private static TaskCompletionSource<Session?> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static void ThrowIfError(string command, int? code, string? message)
-    {
-        if (code is { } value && value != 0)
-        {
-            throw new MiraiApiException(command, value, message);
-        }
-    }
-
-    private static int ParseSendReceipt(string command, byte[] reply)
-    {
-        var receipt = Deserialize(command, reply, MiraiJsonContext.Default.SendMessageReply);
-        ThrowIfError(command, receipt.Code, receipt.Msg);
-        return receipt.MessageId;
-    }
-
-    private static void ParseStatus(string command, byte[] reply)
-    {
-        var status = Deserialize(command, reply, MiraiJsonContext.Default.StatusReply);
-        ThrowIfError(command, status.Code, status.Msg);
-    }
-
-    private static T ParseRestful<T>(string command, byte[] reply, JsonTypeInfo<RestfulReply<T>> info)
-    {
-        var restful = Deserialize(command, reply, info);
-        ThrowIfError(command, restful.Code, restful.Msg);
-        return restful.Data ?? throw new MiraiProtocolException($"The reply to '{command}' has no data.");
-    }
-
-    private static T Deserialize<T>(string command, byte[] reply, JsonTypeInfo<T> info)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(reply, info) ?? throw new MiraiProtocolException($"The reply to '{command}' was null.");
-        }
-        catch (JsonException ex)
-        {
-            throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
-        }
-    }
 
     private Task EnsureStarted()
     {
@@ -407,7 +415,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
                 attemptsSinceConnected++;
                 Log.ConnectAttempt(_logger, _settings.Endpoint, attemptsSinceConnected);
                 var started = _time.GetTimestamp();
-                var session = new Session(_settings, _logger, _time, _events, () => Interlocked.Increment(ref _lastRequestId));
+                var session = new Session(_settings, _logger, _time, _events, () => Interlocked.Increment(ref _lastRequestId), OnSessionEnded);
                 SessionEnd end;
                 try
                 {
@@ -500,6 +508,19 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         {
             Log.BackgroundTaskFailed(_logger, "lifecycle", ex);
             Fault(ex, DisconnectReason.TransportError);
+        }
+    }
+
+    /// <summary>Called by a session the moment it ends: it stops being the current one at once.</summary>
+    private void OnSessionEnded(Session session)
+    {
+        lock (_gate)
+        {
+            if (_current == session)
+            {
+                _current = null;
+                _connected = NewSignal();
+            }
         }
     }
 

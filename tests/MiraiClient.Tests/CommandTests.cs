@@ -150,7 +150,7 @@ public class CommandTests(ITestOutputHelper output) : ConnectionTestBase(output)
         Output.WriteLine($"pending commands failed {failedAfter.TotalMilliseconds:F0} ms after the drop");
         Assert.True(failedAfter < TimeSpan.FromSeconds(5));
 
-        await states.WaitForStateAsync(ConnectionState.Connected);
+        await states.WaitForAsync(c => c.PreviousState == ConnectionState.Reconnecting && c.CurrentState == ConnectionState.Connected);
         await Within(connection.AboutAsync(TestToken));
         var sent = backend.ReceivedCommands.Where(c => c.Command == "sendGroupMessage").Select(c => c.Content.GetProperty("messageChain")[0].GetProperty("text").GetString()).ToList();
         Assert.Equal(sent.Distinct().Count(), sent.Count);

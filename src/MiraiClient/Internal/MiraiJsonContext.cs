@@ -6,28 +6,124 @@ namespace MiraiClient.Internal;
 /// <summary>Source-generated serialization for every wire type; nothing in the SDK uses reflection-based JSON.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
     GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(FriendMessage))]
 [JsonSerializable(typeof(GroupMessage))]
 [JsonSerializable(typeof(TempMessage))]
+[JsonSerializable(typeof(StrangerMessage))]
+[JsonSerializable(typeof(OtherClientMessage))]
+[JsonSerializable(typeof(FriendSyncMessage))]
+[JsonSerializable(typeof(GroupSyncMessage))]
+[JsonSerializable(typeof(TempSyncMessage))]
+[JsonSerializable(typeof(StrangerSyncMessage))]
 [JsonSerializable(typeof(BotOnlineEvent))]
 [JsonSerializable(typeof(BotOfflineEventActive))]
 [JsonSerializable(typeof(BotOfflineEventForce))]
 [JsonSerializable(typeof(BotOfflineEventDropped))]
 [JsonSerializable(typeof(BotReloginEvent))]
+[JsonSerializable(typeof(FriendInputStatusChangedEvent))]
+[JsonSerializable(typeof(FriendNickChangedEvent))]
+[JsonSerializable(typeof(FriendAddEvent))]
+[JsonSerializable(typeof(FriendDeleteEvent))]
+[JsonSerializable(typeof(FriendRecallEvent))]
+[JsonSerializable(typeof(BotGroupPermissionChangeEvent))]
+[JsonSerializable(typeof(BotMuteEvent))]
+[JsonSerializable(typeof(BotUnmuteEvent))]
+[JsonSerializable(typeof(BotJoinGroupEvent))]
+[JsonSerializable(typeof(BotLeaveEventActive))]
+[JsonSerializable(typeof(BotLeaveEventKick))]
+[JsonSerializable(typeof(BotLeaveEventDisband))]
+[JsonSerializable(typeof(GroupRecallEvent))]
+[JsonSerializable(typeof(NudgeEvent))]
+[JsonSerializable(typeof(GroupNameChangeEvent))]
+[JsonSerializable(typeof(GroupMuteAllEvent))]
+[JsonSerializable(typeof(GroupAllowAnonymousChatEvent))]
+[JsonSerializable(typeof(GroupAllowConfessTalkEvent))]
+[JsonSerializable(typeof(GroupAllowMemberInviteEvent))]
+[JsonSerializable(typeof(MemberJoinEvent))]
+[JsonSerializable(typeof(MemberLeaveEventKick))]
+[JsonSerializable(typeof(MemberLeaveEventQuit))]
+[JsonSerializable(typeof(MemberCardChangeEvent))]
+[JsonSerializable(typeof(MemberSpecialTitleChangeEvent))]
+[JsonSerializable(typeof(MemberPermissionChangeEvent))]
+[JsonSerializable(typeof(MemberMuteEvent))]
+[JsonSerializable(typeof(MemberUnmuteEvent))]
+[JsonSerializable(typeof(MemberHonorChangeEvent))]
+[JsonSerializable(typeof(NewFriendRequestEvent))]
+[JsonSerializable(typeof(MemberJoinRequestEvent))]
+[JsonSerializable(typeof(BotInvitedJoinGroupRequestEvent))]
+[JsonSerializable(typeof(OtherClientOnlineEvent))]
+[JsonSerializable(typeof(OtherClientOfflineEvent))]
+[JsonSerializable(typeof(CommandExecutedEvent))]
 [JsonSerializable(typeof(SourceElement))]
-[JsonSerializable(typeof(PlainElement))]
+[JsonSerializable(typeof(QuoteElement))]
 [JsonSerializable(typeof(AtElement))]
+[JsonSerializable(typeof(AtAllElement))]
+[JsonSerializable(typeof(FaceElement))]
+[JsonSerializable(typeof(PlainElement))]
+[JsonSerializable(typeof(ImageElement))]
+[JsonSerializable(typeof(FlashImageElement))]
+[JsonSerializable(typeof(VoiceElement))]
+[JsonSerializable(typeof(XmlServiceElement))]
+[JsonSerializable(typeof(JsonServiceElement))]
+[JsonSerializable(typeof(AppElement))]
+[JsonSerializable(typeof(PokeElement))]
+[JsonSerializable(typeof(DiceElement))]
+[JsonSerializable(typeof(MarketFaceElement))]
+[JsonSerializable(typeof(MusicShareElement))]
+[JsonSerializable(typeof(ForwardElement))]
+[JsonSerializable(typeof(FileElement))]
+[JsonSerializable(typeof(ShortVideoElement))]
+[JsonSerializable(typeof(MiraiCodeElement))]
 [JsonSerializable(typeof(MessageChain))]
 [JsonSerializable(typeof(SendMessageContent))]
 [JsonSerializable(typeof(SendTempMessageContent))]
+[JsonSerializable(typeof(SendImageContent))]
 [JsonSerializable(typeof(RecallContent))]
 [JsonSerializable(typeof(SendNudgeContent))]
+[JsonSerializable(typeof(TargetContent))]
+[JsonSerializable(typeof(MessageIdContent))]
+[JsonSerializable(typeof(MemberContent))]
+[JsonSerializable(typeof(LatestMemberListContent))]
+[JsonSerializable(typeof(RoamingMessagesContent))]
+[JsonSerializable(typeof(MuteContent))]
+[JsonSerializable(typeof(KickContent))]
+[JsonSerializable(typeof(GroupConfigUpdateContent))]
+[JsonSerializable(typeof(MemberInfoUpdateContent))]
+[JsonSerializable(typeof(MemberAdminContent))]
+[JsonSerializable(typeof(FileListContent))]
+[JsonSerializable(typeof(FileInfoContent))]
+[JsonSerializable(typeof(FileMkdirContent))]
+[JsonSerializable(typeof(FileContent))]
+[JsonSerializable(typeof(FileMoveContent))]
+[JsonSerializable(typeof(FileRenameContent))]
+[JsonSerializable(typeof(AnnouncementListContent))]
+[JsonSerializable(typeof(AnnouncementPublishContent))]
+[JsonSerializable(typeof(AnnouncementDeleteContent))]
+[JsonSerializable(typeof(RequestAnswerContent))]
+[JsonSerializable(typeof(CommandExecuteContent))]
+[JsonSerializable(typeof(CommandRegisterContent))]
+[JsonSerializable(typeof(EmptyContent))]
 [JsonSerializable(typeof(SendMessageReply))]
-[JsonSerializable(typeof(StatusReply))]
-[JsonSerializable(typeof(RestfulReply<AboutInfo>))]
+[JsonSerializable(typeof(AboutInfo))]
+[JsonSerializable(typeof(SessionInfo))]
+[JsonSerializable(typeof(Profile))]
+[JsonSerializable(typeof(GroupConfig))]
+[JsonSerializable(typeof(Member))]
+[JsonSerializable(typeof(RemoteFile))]
+[JsonSerializable(typeof(Announcement))]
+[JsonSerializable(typeof(ImageUploadResult))]
+[JsonSerializable(typeof(VoiceUploadResult))]
+[JsonSerializable(typeof(ShortVideoUploadResult))]
+[JsonSerializable(typeof(Friend[]))]
+[JsonSerializable(typeof(Group[]))]
+[JsonSerializable(typeof(Member[]))]
+[JsonSerializable(typeof(RemoteFile[]))]
+[JsonSerializable(typeof(Announcement[]))]
+[JsonSerializable(typeof(long[]))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class MiraiJsonContext : JsonSerializerContext
 {
 }
@@ -92,14 +188,65 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
         {
             switch (element)
             {
-                case PlainElement plain:
-                    JsonSerializer.Serialize(writer, plain, MiraiJsonContext.Default.PlainElement);
+                case FlashImageElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.FlashImageElement);
                     break;
-                case AtElement at:
-                    JsonSerializer.Serialize(writer, at, MiraiJsonContext.Default.AtElement);
+                case SourceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.SourceElement);
                     break;
-                case SourceElement source:
-                    JsonSerializer.Serialize(writer, source, MiraiJsonContext.Default.SourceElement);
+                case QuoteElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.QuoteElement);
+                    break;
+                case AtElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.AtElement);
+                    break;
+                case AtAllElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.AtAllElement);
+                    break;
+                case FaceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.FaceElement);
+                    break;
+                case PlainElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.PlainElement);
+                    break;
+                case ImageElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.ImageElement);
+                    break;
+                case VoiceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.VoiceElement);
+                    break;
+                case XmlServiceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.XmlServiceElement);
+                    break;
+                case JsonServiceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.JsonServiceElement);
+                    break;
+                case AppElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.AppElement);
+                    break;
+                case PokeElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.PokeElement);
+                    break;
+                case DiceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.DiceElement);
+                    break;
+                case MarketFaceElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.MarketFaceElement);
+                    break;
+                case MusicShareElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.MusicShareElement);
+                    break;
+                case ForwardElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.ForwardElement);
+                    break;
+                case FileElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.FileElement);
+                    break;
+                case ShortVideoElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.ShortVideoElement);
+                    break;
+                case MiraiCodeElement item:
+                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.MiraiCodeElement);
                     break;
                 case UnknownElement unknown:
                     unknown.Json.WriteTo(writer);
@@ -122,9 +269,26 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
         var type = JsonScan.FindTypeDiscriminator(reader, "type"u8);
         return type switch
         {
-            "Plain" => (MessageElement?)JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.PlainElement),
+            "Source" => (MessageElement?)JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.SourceElement),
+            "Quote" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.QuoteElement),
             "At" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.AtElement),
-            "Source" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.SourceElement),
+            "AtAll" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.AtAllElement),
+            "Face" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.FaceElement),
+            "Plain" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.PlainElement),
+            "Image" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.ImageElement),
+            "FlashImage" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.FlashImageElement),
+            "Voice" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.VoiceElement),
+            "Xml" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.XmlServiceElement),
+            "Json" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.JsonServiceElement),
+            "App" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.AppElement),
+            "Poke" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.PokeElement),
+            "Dice" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.DiceElement),
+            "MarketFace" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.MarketFaceElement),
+            "MusicShare" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.MusicShareElement),
+            "Forward" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.ForwardElement),
+            "File" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.FileElement),
+            "ShortVideo" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.ShortVideoElement),
+            "MiraiCode" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.MiraiCodeElement),
             null => throw new JsonException("A message element has no string 'type' field."),
             _ => new UnknownElement(type, JsonElement.ParseValue(ref reader)),
         } ?? throw new JsonException("A message element was null.");

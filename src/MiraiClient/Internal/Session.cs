@@ -31,6 +31,7 @@ internal sealed class Session : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly EventBroadcaster _events;
     private readonly Func<long> _nextRequestId;
+    private readonly Action<Session> _ended;
     private readonly byte[] _reservedSyncId;
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _cts = new();
@@ -44,8 +45,9 @@ internal sealed class Session : IAsyncDisposable
     private Task _receiveLoop = Task.CompletedTask;
     private Task _heartbeatLoop = Task.CompletedTask;
 
-    public Session(ConnectionSettings settings, ILogger logger, TimeProvider time, EventBroadcaster events, Func<long> nextRequestId)
+    public Session(ConnectionSettings settings, ILogger logger, TimeProvider time, EventBroadcaster events, Func<long> nextRequestId, Action<Session> ended)
     {
+        _ended = ended;
         _settings = settings;
         _logger = logger;
         _time = time;
@@ -117,8 +119,8 @@ internal sealed class Session : IAsyncDisposable
     /// <param name="id">The request id.</param>
     /// <param name="timeout">The caller's timeout, used by the heartbeat to tell a busy server from a dead one.</param>
     /// <returns>The pending entry.</returns>
-    /// <exception cref="MiraiConnectionLostException">The session already ended.</exception>
-    public PendingRequest Register(long id, TimeSpan timeout)
+    /// <returns>The pending entry, or <see langword="null"/> when the session already ended (nothing was sent).</returns>
+    public PendingRequest? TryRegister(long id, TimeSpan timeout)
     {
         var now = _time.GetTimestamp();
         var pending = new PendingRequest(now, now + (long)(timeout.TotalSeconds * _time.TimestampFrequency));
@@ -126,8 +128,7 @@ internal sealed class Session : IAsyncDisposable
         {
             if (_pendingClosed)
             {
-                var end = _end.Task.IsCompleted ? _end.Task.Result : null;
-                throw new MiraiConnectionLostException(end?.Reason ?? DisconnectReason.Stopped, "The connection dropped before the command could be sent.", end?.Error);
+                return null;
             }
 
             _pending.Add(id, pending);
@@ -230,6 +231,9 @@ internal sealed class Session : IAsyncDisposable
 
         _cts.Cancel();
         _socket.Abort();
+
+        // Tell the owner at once, so no new command is handed this dead session.
+        _ended(this);
     }
 
     public async ValueTask DisposeAsync()

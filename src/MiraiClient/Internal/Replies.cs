@@ -1,0 +1,197 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MiraiClient.Internal;
+
+/// <summary>Decodes the four reply shapes (PROTOCOL §2.3): S status, R restful (<c>data.data</c>),
+/// B bare object, M send receipt. Any shape with a non-zero integer <c>code</c> is an error.</summary>
+internal static class Replies
+{
+    public static void Status(string command, byte[] reply)
+    {
+        var (code, msg, _, _) = Envelope(command, reply);
+        ThrowIfError(command, code, msg);
+    }
+
+    public static int SendReceipt(string command, byte[] reply)
+    {
+        var receipt = Deserialize(command, reply, MiraiJsonContext.Default.SendMessageReply);
+        ThrowIfError(command, receipt.Code, receipt.Msg);
+        return receipt.MessageId;
+    }
+
+    /// <summary>Shape R: the payload is under <c>data</c>, next to <c>code</c> and <c>msg</c>.</summary>
+    public static T Restful<T>(string command, byte[] reply, JsonTypeInfo<T> info)
+    {
+        var data = RestfulData(command, reply);
+        if (data.IsEmpty || data.SequenceEqual("null"u8))
+        {
+            throw new MiraiProtocolException($"The reply to '{command}' has no data.");
+        }
+
+        return Deserialize(command, data, info);
+    }
+
+    /// <summary>Shape R whose payload should be one object; an array of objects (as some docs show) yields its first.</summary>
+    public static T RestfulOne<T>(string command, byte[] reply, JsonTypeInfo<T> info)
+        where T : class
+    {
+        var data = RestfulData(command, reply);
+        if (!data.IsEmpty && data[0] == (byte)'[')
+        {
+            var reader = new Utf8JsonReader(data);
+            reader.Read();
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                data = data[start..(int)reader.BytesConsumed];
+            }
+        }
+
+        return Deserialize(command, data, info);
+    }
+
+    /// <summary>Shape R whose payload is a message packet or null.</summary>
+    public static MessageEvent? RestfulMessage(string command, byte[] reply)
+    {
+        var data = RestfulData(command, reply);
+        return data.IsEmpty || data.SequenceEqual("null"u8) ? null : DecodeMessage(command, data);
+    }
+
+    /// <summary>Shape R whose payload is an array of message packets.</summary>
+    public static IReadOnlyList<MessageEvent> RestfulMessages(string command, byte[] reply)
+    {
+        var data = RestfulData(command, reply);
+        var result = new List<MessageEvent>();
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new MiraiProtocolException($"The reply to '{command}' has no array of messages.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                result.Add(DecodeMessage(command, data[start..(int)reader.BytesConsumed]));
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
+        }
+
+        return result;
+    }
+
+    /// <summary>Shape B: the payload itself, unless it is an error status.</summary>
+    public static T Bare<T>(string command, byte[] reply, JsonTypeInfo<T> info)
+    {
+        var (code, msg, _, _) = Envelope(command, reply);
+        ThrowIfError(command, code, msg);
+        return Deserialize(command, reply, info);
+    }
+
+    private static void ThrowIfError(string command, int? code, string? message)
+    {
+        if (code is { } value && value != 0)
+        {
+            throw new MiraiApiException(command, value, message);
+        }
+    }
+
+    private static MessageEvent DecodeMessage(string command, ReadOnlySpan<byte> data) =>
+        EventDecoder.Decode(data, out _) as MessageEvent
+            ?? throw new MiraiProtocolException($"The reply to '{command}' holds something other than a message packet.");
+
+    private static ReadOnlySpan<byte> RestfulData(string command, byte[] reply)
+    {
+        var (code, msg, start, length) = Envelope(command, reply);
+        ThrowIfError(command, code, msg);
+        if (start < 0)
+        {
+            return default;
+        }
+
+        var data = reply.AsSpan(start, length);
+
+        // sessionInfo without content nests an error inside a success (code 0 outside, 400 inside).
+        if (!data.IsEmpty && data[0] == (byte)'{')
+        {
+            var inner = Envelope(command, data.ToArray());
+            if (inner.Code is { } innerCode && innerCode != 0 && inner.DataStart < 0)
+            {
+                ThrowIfError(command, innerCode, inner.Msg);
+            }
+        }
+
+        return data;
+    }
+
+    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, byte[] reply)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(reply);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                // A bare array or value cannot carry a status; callers decide whether that is valid.
+                return (null, null, -1, 0);
+            }
+
+            int? code = null;
+            string? msg = null;
+            int start = -1, length = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("code"u8))
+                {
+                    reader.Read();
+                    code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
+                }
+                else if (reader.ValueTextEquals("msg"u8))
+                {
+                    reader.Read();
+                    msg = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("data"u8))
+                {
+                    reader.Read();
+                    start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    length = (int)reader.BytesConsumed - start;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            return (code, msg, start, length);
+        }
+        catch (JsonException ex)
+        {
+            throw new MiraiProtocolException($"The reply to '{command}' is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static T Deserialize<T>(string command, ReadOnlySpan<byte> json, JsonTypeInfo<T> info)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, info) ?? throw new MiraiProtocolException($"The reply to '{command}' was null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
+        }
+    }
+}
