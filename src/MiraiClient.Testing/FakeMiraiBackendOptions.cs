@@ -16,6 +16,11 @@ public sealed class FakeMiraiBackendOptions
     /// <summary>Gets or sets the reserved sync id of pushed events (default: <c>"-1"</c>).</summary>
     public string ReservedSyncId { get; set; } = "-1";
 
+    /// <summary>Gets or sets whether the backend serves the HTTP upload routes <c>/uploadImage</c>,
+    /// <c>/uploadVoice</c> and <c>/uploadShortVideo</c> on its port, as the 2.10 WebSocket adapter does
+    /// (default: <see langword="true"/>), and <c>/file/upload</c>, as the http adapter does.</summary>
+    public bool ServeUploads { get; set; } = true;
+
     /// <summary>Gets or sets the TCP port on 127.0.0.1 (default: 0, an ephemeral port).</summary>
     public int Port { get; set; }
 }

@@ -72,3 +72,23 @@ public sealed class CommandReply
     public static CommandReply Status(int code, string message = "success") =>
         new(JsonSerializer.Serialize(new StatusBody(code, message), TestingJsonContext.Default.StatusBody), TimeSpan.Zero);
 }
+
+/// <summary>An HTTP upload the fake backend received.</summary>
+public sealed class ReceivedUpload
+{
+    internal ReceivedUpload(string route, IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, (string FileName, byte[] Content)> files)
+    {
+        Route = route;
+        Fields = fields;
+        Files = files;
+    }
+
+    /// <summary>Gets the route, for example <c>/uploadImage</c>.</summary>
+    public string Route { get; }
+
+    /// <summary>Gets the text form fields (the session key included).</summary>
+    public IReadOnlyDictionary<string, string> Fields { get; }
+
+    /// <summary>Gets the file parts by field name.</summary>
+    public IReadOnlyDictionary<string, (string FileName, byte[] Content)> Files { get; }
+}

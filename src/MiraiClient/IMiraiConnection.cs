@@ -30,6 +30,9 @@ public interface IMiraiConnection : IAsyncDisposable
     /// <summary>Gets Mirai console commands.</summary>
     MiraiConsoleCommands Console { get; }
 
+    /// <summary>Gets the HTTP upload commands (images, voices, short videos, group files).</summary>
+    MiraiUploadCommands Uploads { get; }
+
     /// <summary>Gets the current state.</summary>
     ConnectionState State { get; }
 

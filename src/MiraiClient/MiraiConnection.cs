@@ -43,6 +43,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     private ConnectionState _state;
     private Exception? _lastError;
     private long _lastRequestId;
+    private readonly MiraiUploadCommands _uploads;
 
     /// <summary>Initializes a new instance of the <see cref="MiraiConnection"/> class. Nothing
     /// happens on the network until <see cref="ConnectAsync"/> or <see cref="RunAsync"/>.</summary>
@@ -61,6 +62,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         _time = _settings.TimeProvider;
         _random = random ?? Random.Shared.NextDouble;
         _events = new EventBroadcaster(_settings.EventBufferCapacity, _settings.EventOverflowPolicy, _logger, _time);
+        _uploads = new MiraiUploadCommands(this, _settings);
     }
 
     /// <inheritdoc/>
@@ -86,6 +88,9 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
 
     /// <inheritdoc/>
     public MiraiConsoleCommands Console => field ??= new MiraiConsoleCommands(this);
+
+    /// <inheritdoc/>
+    public MiraiUploadCommands Uploads => _uploads;
 
     /// <inheritdoc/>
     public ConnectionState State
@@ -332,6 +337,22 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Waits for the connection and gets the current session key, for the HTTP upload routes.</summary>
+    internal async Task<string> GetSessionKeyAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, this);
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
+            return session.SessionKey ?? throw new MiraiProtocolException("The server's handshake carried no session key, which uploads need.");
+        }
+        catch (OperationCanceledException ex) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new MiraiConnectionException(DisconnectReason.Stopped, "The connection was disposed while an upload was waiting for it.", ex);
         }
     }
 
@@ -608,5 +629,6 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
 
         _events.Complete();
         _stateChanges.Writer.TryComplete();
+        _uploads.Dispose();
     }
 }

@@ -40,6 +40,15 @@ public sealed class MiraiConnectionOptions
     /// <c>wss://example.org/mirai/</c>). The channel path is appended to it. Required.</summary>
     public Uri? Uri { get; set; }
 
+    /// <summary>Gets or sets the HTTP address uploads go to (default: none, meaning the WebSocket
+    /// address with <c>http</c>/<c>https</c>: since 2.10 the WebSocket adapter serves the image, voice and
+    /// short-video upload routes itself).</summary>
+    public Uri? UploadUri { get; set; }
+
+    /// <summary>Gets or sets the address of the server's <c>http</c> adapter, needed only for group file
+    /// uploads, which the WebSocket adapter does not serve (default: none).</summary>
+    public Uri? HttpAdapterUri { get; set; }
+
     /// <summary>Gets or sets the server's verify key (default: none, for servers with
     /// <c>enableVerify: false</c>). It is sent as a request header, never in the URL, and never logged.</summary>
     public string? VerifyKey { get; set; }

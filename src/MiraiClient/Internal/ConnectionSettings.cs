@@ -21,9 +21,11 @@ internal sealed record HeartbeatSettings(bool Enabled, TimeSpan Interval, TimeSp
 /// <summary>The validated, frozen copy of <see cref="MiraiConnectionOptions"/> a connection runs with.</summary>
 internal sealed class ConnectionSettings
 {
-    private ConnectionSettings(MiraiConnectionOptions o, Uri endpoint)
+    private ConnectionSettings(MiraiConnectionOptions o, Uri endpoint, Uri uploadUri)
     {
         Endpoint = endpoint;
+        UploadUri = uploadUri;
+        HttpAdapterUri = o.HttpAdapterUri;
         VerifyKey = string.IsNullOrEmpty(o.VerifyKey) ? null : o.VerifyKey;
         QQ = o.QQ;
         ReservedSyncId = o.ReservedSyncId;
@@ -45,6 +47,12 @@ internal sealed class ConnectionSettings
 
     /// <summary>Gets the full WebSocket address, channel path included. It carries no secret.</summary>
     public Uri Endpoint { get; }
+
+    /// <summary>Gets the base address of the upload routes.</summary>
+    public Uri UploadUri { get; }
+
+    /// <summary>Gets the http adapter's base address, if configured.</summary>
+    public Uri? HttpAdapterUri { get; }
 
     public string? VerifyKey { get; }
 
@@ -165,7 +173,16 @@ internal sealed class ConnectionSettings
         };
         var basePath = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath : uri.AbsolutePath + "/";
         var endpoint = new UriBuilder(uri) { Path = basePath + channel }.Uri;
-        return new ConnectionSettings(options, endpoint);
+        var upload = options.UploadUri ?? new UriBuilder(uri) { Scheme = uri.Scheme == "wss" ? "https" : "http", Path = basePath }.Uri;
+        foreach (var (http, name) in new[] { (upload, nameof(options.UploadUri)), (options.HttpAdapterUri, nameof(options.HttpAdapterUri)) })
+        {
+            if (http is not null && (!http.IsAbsoluteUri || (http.Scheme != "http" && http.Scheme != "https") || !string.IsNullOrEmpty(http.Query)))
+            {
+                throw Invalid($"{name} must be an absolute http:// or https:// address without a query string.");
+            }
+        }
+
+        return new ConnectionSettings(options, endpoint, upload);
     }
 
     /// <inheritdoc/>

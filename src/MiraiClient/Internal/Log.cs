@@ -65,4 +65,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1020, EventName = "DisconnectedDetail", Level = LogLevel.Debug, Message = "Connection ended: {Reason}; the underlying error follows")]
     public static partial void DisconnectedDetail(ILogger logger, DisconnectReason reason, Exception? exception);
+
+    [LoggerMessage(EventId = 1021, EventName = "UnknownElement", Level = LogLevel.Information, Message = "Received a message element of unknown type {ElementType} in a {EventType}; kept as UnknownElement")]
+    public static partial void UnknownElement(ILogger logger, string elementType, string eventType);
 }

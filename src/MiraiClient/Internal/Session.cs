@@ -406,6 +406,10 @@ internal sealed class Session : IAsyncDisposable
                     {
                         Log.UnknownEvent(_logger, item.Type);
                     }
+                    else if (item is MessageEvent packet)
+                    {
+                        LogUnknownElements(packet);
+                    }
                 }
                 catch (MiraiProtocolException ex)
                 {
@@ -447,6 +451,17 @@ internal sealed class Session : IAsyncDisposable
                 }
 
                 break;
+        }
+    }
+
+    private void LogUnknownElements(MessageEvent message)
+    {
+        foreach (var element in message.MessageChain)
+        {
+            if (element is UnknownElement unknown)
+            {
+                Log.UnknownElement(_logger, unknown.Type, message.Type);
+            }
         }
     }
 

@@ -311,6 +311,26 @@ public sealed record ForwardDisplay
 /// cached message by <see cref="MessageId"/> or <see cref="MessageRef"/>.</summary>
 public sealed record ForwardNode
 {
+    /// <summary>Creates a node with its content.</summary>
+    /// <param name="senderId">The sender's QQ number.</param>
+    /// <param name="senderName">The sender's display name.</param>
+    /// <param name="time">The time, in Unix seconds.</param>
+    /// <param name="messageChain">The content.</param>
+    /// <returns>The node.</returns>
+    public static ForwardNode Create(long senderId, string senderName, long time, MessageChain messageChain) =>
+        new() { SenderId = senderId, SenderName = senderName, Time = time, MessageChain = messageChain ?? throw new ArgumentNullException(nameof(messageChain)) };
+
+    /// <summary>Creates a node that refers to a cached message of the current conversation.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <returns>The node.</returns>
+    public static ForwardNode FromMessageId(int messageId) => new() { MessageId = messageId };
+
+    /// <summary>Creates a node that refers to a cached message of another conversation (2.7+).</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="target">The friend or group it was in.</param>
+    /// <returns>The node.</returns>
+    public static ForwardNode FromMessageRef(int messageId, long target) => new() { MessageRef = new ForwardMessageRef { MessageId = messageId, Target = target } };
+
     /// <summary>Gets the sender's QQ number.</summary>
     public long? SenderId { get; init; }
 
