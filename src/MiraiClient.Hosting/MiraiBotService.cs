@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ namespace MiraiClient.Hosting;
 internal sealed partial class MiraiBotService : IHostedService
 {
     private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
+    private static readonly ActivitySource ActivitySource = new("MiraiClient.Hosting");
 
     private readonly IMiraiConnection _connection;
     private readonly HandlerRegistration[] _registrations;
@@ -186,6 +188,10 @@ internal sealed partial class MiraiBotService : IHostedService
         try
         {
             await previous.ConfigureAwait(false);
+
+            // Commands a handler sends become children of this activity: a reply is traced to its event.
+            using var activity = ActivitySource.StartActivity("mirai.event " + item.Type, ActivityKind.Consumer);
+            activity?.SetTag("mirai.event", item is UnknownEvent ? "Unknown" : item.Type);
             foreach (var handler in handlers)
             {
                 try

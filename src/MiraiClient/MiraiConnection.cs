@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -63,6 +64,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         _random = random ?? Random.Shared.NextDouble;
         _events = new EventBroadcaster(_settings.EventBufferCapacity, _settings.EventOverflowPolicy, _logger, _time);
         _uploads = new MiraiUploadCommands(this, _settings);
+        MiraiTelemetry.Connections.Add(1, new KeyValuePair<string, object?>("mirai.state", MiraiTelemetry.StateName(ConnectionState.Disconnected)));
     }
 
     /// <inheritdoc/>
@@ -298,6 +300,11 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, _lifetime.Token);
         var id = Interlocked.Increment(ref _lastRequestId);
         var frame = RequestEncoder.Encode(id, command, subCommand, contentType, content);
+        using var activity = MiraiTelemetry.ActivitySource.StartActivity(command, ActivityKind.Client);
+        activity?.SetTag("mirai.command", command);
+        activity?.SetTag("mirai.sync_id", id);
+        var started = _time.GetTimestamp();
+        var outcome = "error";
         try
         {
             while (true)
@@ -316,7 +323,10 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
                 try
                 {
                     await session.SendAsync(frame, linked.Token).ConfigureAwait(false);
-                    return await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                    MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
+                    var reply = await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                    outcome = RecordResultCode(command, reply, activity);
+                    return reply;
                 }
                 finally
                 {
@@ -333,11 +343,35 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
 
             if (timeoutSource.IsCancellationRequested)
             {
+                outcome = "timeout";
                 throw new MiraiTimeoutException(command, timeout);
             }
 
             throw;
         }
+        finally
+        {
+            activity?.SetTag("mirai.outcome", outcome);
+            MiraiTelemetry.CommandDuration.Record(
+                _time.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("mirai.command", command),
+                new KeyValuePair<string, object?>("mirai.outcome", outcome));
+        }
+    }
+
+    /// <summary>Reads the reply's status code for telemetry only; decoding and errors stay with the caller.</summary>
+    private static string RecordResultCode(string command, byte[] reply, Activity? activity)
+    {
+        var code = Replies.PeekCode(reply);
+        activity?.SetTag("mirai.result_code", code ?? 0);
+        if (code is { } value && value != 0)
+        {
+            MiraiTelemetry.CommandErrors.Add(1, new KeyValuePair<string, object?>("mirai.command", command), new KeyValuePair<string, object?>("mirai.code", value));
+            activity?.SetStatus(ActivityStatusCode.Error, $"code {value}");
+            return "server_error";
+        }
+
+        return "ok";
     }
 
     /// <summary>Waits for the connection and gets the current session key, for the HTTP upload routes.</summary>
@@ -429,6 +463,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         var failures = 0;
         var attemptsSinceConnected = 0;
         var everConnected = false;
+        long? droppedAt = null;
         try
         {
             while (true)
@@ -441,6 +476,13 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
                 try
                 {
                     await session.ConnectAsync(lifetime).ConfigureAwait(false);
+                    MiraiTelemetry.ConnectAttempts.Add(1, new KeyValuePair<string, object?>("mirai.result", "connected"));
+                    if (droppedAt is { } since)
+                    {
+                        MiraiTelemetry.ReconnectDuration.Record(_time.GetElapsedTime(since).TotalSeconds);
+                        droppedAt = null;
+                    }
+
                     attemptsSinceConnected = 0;
                     everConnected = true;
                     var connectMs = _time.GetElapsedTime(started).TotalMilliseconds;
@@ -461,6 +503,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
                 catch (MiraiConnectionException ex)
                 {
                     end = new SessionEnd(ex.Reason, ex, ex.Message);
+                    MiraiTelemetry.ConnectAttempts.Add(1, new KeyValuePair<string, object?>("mirai.result", ex.Reason.ToString()));
                 }
                 finally
                 {
@@ -506,6 +549,12 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
                 {
                     Fault(new MiraiConnectionException(end.Reason, $"Gave up after {attemptsSinceConnected} consecutive failed attempts; the last one ended with {end.Reason}: {end.Detail}.", end.Error), end.Reason);
                     return;
+                }
+
+                if (session.ConnectedAt != 0)
+                {
+                    droppedAt = _time.GetTimestamp();
+                    MiraiTelemetry.Reconnects.Add(1, new KeyValuePair<string, object?>("mirai.cause", end.Reason.ToString()));
                 }
 
                 // The schedule starts over only after a connection that stayed up; a crash-looping
@@ -567,6 +616,12 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
         }
 
         _state = state;
+        MiraiTelemetry.Connections.Add(-1, new KeyValuePair<string, object?>("mirai.state", MiraiTelemetry.StateName(previous)));
+        if (state != ConnectionState.Disposed)
+        {
+            MiraiTelemetry.Connections.Add(1, new KeyValuePair<string, object?>("mirai.state", MiraiTelemetry.StateName(state)));
+        }
+
         Log.StateChanged(_logger, previous, state);
         _stateChanges.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, state, reason, error, attempt, delay));
     }

@@ -93,6 +93,7 @@ internal sealed class EventBroadcaster
     internal void OnDropped(EventSubscription subscription, MiraiEvent item)
     {
         var total = Interlocked.Increment(ref _dropped);
+        MiraiTelemetry.EventsDropped.Add(1, new KeyValuePair<string, object?>("mirai.event", item is UnknownEvent ? "Unknown" : item.Type));
         var now = _time.GetTimestamp();
         var last = Volatile.Read(ref subscription.LastDropLog);
         if (last == 0 || _time.GetElapsedTime(last, now) >= DropLogInterval)

@@ -7,6 +7,19 @@ namespace MiraiClient.Internal;
 /// B bare object, M send receipt. Any shape with a non-zero integer <c>code</c> is an error.</summary>
 internal static class Replies
 {
+    /// <summary>Gets the top-level <c>code</c> of a reply, if any, without throwing.</summary>
+    public static int? PeekCode(byte[] reply)
+    {
+        try
+        {
+            return Envelope("", reply).Code;
+        }
+        catch (MiraiProtocolException)
+        {
+            return null;
+        }
+    }
+
     public static void Status(string command, byte[] reply)
     {
         var (code, msg, _, _) = Envelope(command, reply);

@@ -417,6 +417,8 @@ internal sealed class Session : IAsyncDisposable
                     return;
                 }
 
+                // Unknown type names come from the server: keep the tag's cardinality bounded.
+                MiraiTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>("mirai.event", item is UnknownEvent ? "Unknown" : item.Type));
                 _events.Publish(item);
                 break;
             case FrameKind.Response:
