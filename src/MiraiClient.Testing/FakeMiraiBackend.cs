@@ -57,7 +57,7 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>Gets the address to give a client, for example <c>ws://127.0.0.1:12345</c>.</summary>
-    public Uri Uri => new($"ws://127.0.0.1:{Port}");
+    public Uri Uri => new($"{(_options.Certificate is null ? "ws" : "wss")}://127.0.0.1:{Port}");
 
     /// <summary>Gets the number of open, authenticated connections.</summary>
     public int ConnectionCount => _connections.Values.Count(c => c.Authenticated);
@@ -441,11 +441,21 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
     private async Task ServeAsync(int id, TcpClient client)
     {
         client.NoDelay = true;
-        var stream = new FreezableStream(client.GetStream(), Gate);
-        using var connection = new Connection(client, stream);
+        Stream transport = client.GetStream();
+        using var connection = new Connection(client, transport);
         _connections[id] = connection;
         try
         {
+            if (_options.Certificate is { } certificate)
+            {
+                var tls = new System.Net.Security.SslStream(transport, leaveInnerStreamOpen: false);
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+                handshake.CancelAfter(UpgradeTimeout);
+                await tls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = certificate }, handshake.Token).ConfigureAwait(false);
+                transport = tls;
+            }
+
+            var stream = new FreezableStream(transport, Gate);
             var request = await ReadUpgradeAsync(stream).ConfigureAwait(false);
             if (request is null)
             {
@@ -463,18 +473,20 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
 
             connection.Authenticated = true;
             connection.SessionKey = NewSessionKey();
+
+            // Count before sending: a client may act on the frame before this method resumes.
+            Interlocked.Increment(ref _handshakes);
+            Signal();
             if (SendHandshake)
             {
                 await connection.SendAsync(Encoding.UTF8.GetBytes(Handshake(0, connection.SessionKey, null))).ConfigureAwait(false);
             }
 
-            Interlocked.Increment(ref _handshakes);
-            Signal();
             await CommandLoopAsync(id, connection).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or WebSocketException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or WebSocketException or SocketException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
         {
-            // The peer went away or the backend is stopping: both end this connection quietly.
+            // The peer went away, refused our certificate, or the backend is stopping: all end this connection quietly.
         }
         finally
         {

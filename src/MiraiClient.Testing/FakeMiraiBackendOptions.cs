@@ -21,6 +21,10 @@ public sealed class FakeMiraiBackendOptions
     /// (default: <see langword="true"/>), and <c>/file/upload</c>, as the http adapter does.</summary>
     public bool ServeUploads { get; set; } = true;
 
+    /// <summary>Gets or sets a server certificate (with its private key); when set the backend serves
+    /// <c>wss://</c> and <c>https://</c> instead of plain text (default: none).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
     /// <summary>Gets or sets the TCP port on 127.0.0.1 (default: 0, an ephemeral port).</summary>
     public int Port { get; set; }
 }

@@ -90,7 +90,9 @@ internal sealed class Session : IAsyncDisposable
             }
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
             {
-                throw new MiraiConnectionException(DisconnectReason.ConnectFailed, $"Could not connect to {_settings.Endpoint}: {ex.Message}", ex);
+                var tls = FindInner<System.Security.Authentication.AuthenticationException>(ex);
+                var detail = tls is null ? ex.Message : $"the TLS handshake failed ({tls.Message}); check the server certificate or MiraiConnectionOptions.ConfigureWebSocket's RemoteCertificateValidationCallback";
+                throw new MiraiConnectionException(DisconnectReason.ConnectFailed, $"Could not connect to {_settings.Endpoint}: {detail}", ex);
             }
         }
 
@@ -250,6 +252,20 @@ internal sealed class Session : IAsyncDisposable
         }
 
         _socket.Dispose();
+    }
+
+    private static T? FindInner<T>(Exception? ex)
+        where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
     }
 
     private void ConfigureSocket()
