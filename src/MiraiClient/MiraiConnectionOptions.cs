@@ -167,8 +167,9 @@ public sealed class ReconnectOptions
 /// if still nothing arrives within <see cref="Timeout"/>, the connection is declared dead and
 /// re-established. Any inbound frame counts as life, and a probe queued behind a slower command
 /// the server is still running is not held against the connection until that command's own
-/// deadline passes. On .NET 9 and later the socket also sends WebSocket pings with the same
-/// interval and timeout, which the server answers even while a command runs. A dead peer is
+/// deadline passes. On .NET 9 and later the socket also sends WebSocket pings (every <see cref="Interval"/>
+/// of silence, allowed <c>Interval + Timeout</c> for the pong), which the server answers even while a
+/// command runs: the backstop while a slow command holds the probe back. A dead peer is
 /// therefore detected within <c>Interval + Timeout + 1 s</c> (19 s by default) when no command is running.
 /// </remarks>
 public sealed class HeartbeatOptions

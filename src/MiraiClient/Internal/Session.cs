@@ -290,7 +290,10 @@ internal sealed class Session : IAsyncDisposable
 #if NET9_0_OR_GREATER
             if (_settings.UseWebSocketPings)
             {
-                options.KeepAliveTimeout = heartbeat.Timeout;
+                // The runtime judges a pong late when no pool thread has processed it yet, so under
+                // starvation it misfires first; as the backstop (for slow commands) it gets more slack
+                // than the probe, which stays the detector with the documented bound.
+                options.KeepAliveTimeout = heartbeat.Interval + heartbeat.Timeout;
             }
 #endif
         }
@@ -311,7 +314,10 @@ internal sealed class Session : IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            End(DisconnectReason.TransportError, ex, "a write failed");
+            // A socket aborted by someone other than this session was aborted by the runtime's
+            // keep-alive: the peer stopped answering pings.
+            var byKeepAlive = _socket.State == WebSocketState.Aborted && !_cts.IsCancellationRequested;
+            End(byKeepAlive ? DisconnectReason.HeartbeatTimeout : DisconnectReason.TransportError, ex, byKeepAlive ? "the WebSocket keep-alive got no pong" : "a write failed");
             return ex;
         }
         finally
