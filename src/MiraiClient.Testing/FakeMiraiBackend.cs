@@ -119,6 +119,16 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
         return Task.FromResult(backend);
     }
 
+    /// <summary>Forgets the requests and uploads received so far (long-running tests keep memory flat this way).</summary>
+    public void ClearReceived()
+    {
+        lock (_gate)
+        {
+            _received.Clear();
+            _uploads.Clear();
+        }
+    }
+
     /// <summary>Sets how one command is answered, replacing the built-in answer.</summary>
     /// <param name="command">The command word; for commands with a sub-command, <c>command.sub</c> (for example <c>groupConfig.get</c>).</param>
     /// <param name="handler">Makes the reply from the request.</param>
