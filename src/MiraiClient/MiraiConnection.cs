@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using MiraiClient.Internal;
 
 namespace MiraiClient;
@@ -24,27 +17,13 @@ namespace MiraiClient;
 /// nothing is ever resent automatically. A cancelled token abandons the wait; a request already
 /// written to the socket may still be carried out by the server.</para>
 /// <para><see cref="DisposeAsync"/> finishes within <see cref="MiraiConnectionOptions.DisposeTimeout"/>
-/// in every state, may be called from an event or state handler, and may be called more than once.</para>
+/// in every state, may be called from an event or state handler, and may be called more than once. A
+/// connection that is never disposed does not keep the process alive, and once its owner lets go of it,
+/// it is collected and its background work shuts down.</para>
 /// </remarks>
 public sealed class MiraiConnection : IMiraiConnection, IDisposable
 {
-    private readonly ConnectionSettings _settings;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Func<double> _random;
-    private readonly EventBroadcaster _events;
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly object _gate = new();
-    private readonly Channel<ConnectionStateChangedEventArgs> _stateChanges = Channel.CreateUnbounded<ConnectionStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
-    private Task? _lifecycle;
-    private Task? _stateDispatcher;
-    private Task? _disposal;
-    private Session? _current;
-    private TaskCompletionSource<Session?> _connected = NewSignal();
-    private ConnectionState _state;
-    private Exception? _lastError;
-    private long _lastRequestId;
-    private readonly MiraiUploadCommands _uploads;
+    private readonly ConnectionCore _core;
 
     /// <summary>Initializes a new instance of the <see cref="MiraiConnection"/> class. Nothing
     /// happens on the network until <see cref="ConnectAsync"/> or <see cref="RunAsync"/>.</summary>
@@ -58,210 +37,124 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
 
     internal MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory, Func<double>? random)
     {
-        _settings = ConnectionSettings.Create(options);
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MiraiClient.MiraiConnection");
-        _time = _settings.TimeProvider;
-        _random = random ?? Random.Shared.NextDouble;
-        _events = new EventBroadcaster(_settings.EventBufferCapacity, _settings.EventOverflowPolicy, _logger, _time);
-        _uploads = new MiraiUploadCommands(this, _settings);
-        MiraiTelemetry.Connections.Add(1, new KeyValuePair<string, object?>("mirai.state", MiraiTelemetry.StateName(ConnectionState.Disconnected)));
-    }
-
-    /// <inheritdoc/>
-    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
-
-    /// <inheritdoc/>
-    public MiraiMessageCommands Messages => field ??= new MiraiMessageCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiContactCommands Contacts => field ??= new MiraiContactCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiGroupCommands Groups => field ??= new MiraiGroupCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiFileCommands Files => field ??= new MiraiFileCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiAnnouncementCommands Announcements => field ??= new MiraiAnnouncementCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiRequestCommands Requests => field ??= new MiraiRequestCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiConsoleCommands Console => field ??= new MiraiConsoleCommands(this);
-
-    /// <inheritdoc/>
-    public MiraiUploadCommands Uploads => _uploads;
-
-    /// <inheritdoc/>
-    public ConnectionState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
-
-    /// <inheritdoc/>
-    public Exception? LastError => Volatile.Read(ref _lastError);
-
-    /// <inheritdoc/>
-    public long DroppedEventCount => _events.DroppedCount;
-
-    /// <summary>Gets the current session's key, for tests of secret handling only.</summary>
-    internal string? SessionKey => Volatile.Read(ref _current)?.SessionKey;
-
-    /// <summary>Gets the number of live event subscriptions.</summary>
-    internal int SubscriberCount => _events.SubscriberCount;
-
-    /// <inheritdoc/>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
-    {
-        _ = EnsureStarted();
-        while (true)
-        {
-            TaskCompletionSource<Session?> signal;
-            lock (_gate)
-            {
-                if (_current is not null)
-                {
-                    return;
-                }
-
-                // The caller asked to connect: give them the error that stopped it, not a wrapper.
-                if (_state == ConnectionState.Faulted && _lastError is { } error)
-                {
-                    ExceptionDispatchInfo.Throw(error);
-                }
-
-                ThrowIfStopped();
-                signal = _connected;
-            }
-
-            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var lifecycle = EnsureStarted();
         try
         {
-            await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _core = new ConnectionCore(options, loggerFactory, random, this);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch
         {
-            await DisposeAsync().ConfigureAwait(false);
-            return;
+            // A constructor that throws still leaves an object to finalize; there is nothing to shut down.
+            GC.SuppressFinalize(this);
+            throw;
         }
 
-        lock (_gate)
-        {
-            if (_state == ConnectionState.Faulted && _lastError is { } error)
-            {
-                ExceptionDispatchInfo.Throw(error);
-            }
-        }
+        Messages = new MiraiMessageCommands(_core);
+        Contacts = new MiraiContactCommands(_core);
+        Groups = new MiraiGroupCommands(_core);
+        Files = new MiraiFileCommands(_core);
+        Announcements = new MiraiAnnouncementCommands(_core);
+        Requests = new MiraiRequestCommands(_core);
+        Console = new MiraiConsoleCommands(_core);
+    }
+
+    /// <summary>Finalizes an instance of the <see cref="MiraiConnection"/> class: a connection its owner
+    /// dropped without disposing shuts its background work down (without waiting).</summary>
+    ~MiraiConnection() => _core?.Dispose();
+
+    /// <inheritdoc/>
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged
+    {
+        add => _core.StateChanged += value;
+        remove => _core.StateChanged -= value;
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, this);
-        return _events.Subscribe(cancellationToken);
-    }
+    public MiraiMessageCommands Messages { get; }
+
+    /// <inheritdoc/>
+    public MiraiContactCommands Contacts { get; }
+
+    /// <inheritdoc/>
+    public MiraiGroupCommands Groups { get; }
+
+    /// <inheritdoc/>
+    public MiraiFileCommands Files { get; }
+
+    /// <inheritdoc/>
+    public MiraiAnnouncementCommands Announcements { get; }
+
+    /// <inheritdoc/>
+    public MiraiRequestCommands Requests { get; }
+
+    /// <inheritdoc/>
+    public MiraiConsoleCommands Console { get; }
+
+    /// <inheritdoc/>
+    public MiraiUploadCommands Uploads => _core.Uploads;
+
+    /// <inheritdoc/>
+    public ConnectionState State => _core.State;
+
+    /// <inheritdoc/>
+    public Exception? LastError => _core.LastError;
+
+    /// <inheritdoc/>
+    public long DroppedEventCount => _core.DroppedEventCount;
+
+    /// <summary>Gets the current session's key, for tests of secret handling only.</summary>
+    internal string? SessionKey => _core.SessionKey;
+
+    /// <summary>Gets the number of live event subscriptions.</summary>
+    internal int SubscriberCount => _core.SubscriberCount;
+
+    /// <inheritdoc/>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => _core.ConnectAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task RunAsync(CancellationToken cancellationToken) => _core.RunAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default) => _core.GetEventsAsync(cancellationToken);
 
     /// <inheritdoc/>
     public IAsyncEnumerable<TEvent> GetEventsAsync<TEvent>(CancellationToken cancellationToken = default)
-        where TEvent : MiraiEvent
-    {
-        // Subscribe now, filter lazily: events arriving before enumeration starts are kept.
-        var all = GetEventsAsync(cancellationToken);
-        return Filter(all, CancellationToken.None);
-
-        static async IAsyncEnumerable<TEvent> Filter(IAsyncEnumerable<MiraiEvent> source, [EnumeratorCancellation] CancellationToken token = default)
-        {
-            await foreach (var item in source.WithCancellation(token).ConfigureAwait(false))
-            {
-                if (item is TEvent match)
-                {
-                    yield return match;
-                }
-            }
-        }
-    }
+        where TEvent : MiraiEvent => _core.GetEventsAsync<TEvent>(cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<int> SendFriendMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messageChain);
-        var reply = await SendCommandAsync("sendFriendMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain), cancellationToken).ConfigureAwait(false);
-        return Replies.SendReceipt("sendFriendMessage", reply);
-    }
+    public Task<int> SendFriendMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default) =>
+        _core.SendFriendMessageAsync(target, messageChain, quote, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<int> SendGroupMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messageChain);
-        var reply = await SendCommandAsync("sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain), cancellationToken).ConfigureAwait(false);
-        return Replies.SendReceipt("sendGroupMessage", reply);
-    }
+    public Task<int> SendGroupMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default) =>
+        _core.SendGroupMessageAsync(target, messageChain, quote, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<int> SendTempMessageAsync(long qq, long group, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messageChain);
-        var reply = await SendCommandAsync("sendTempMessage", null, MiraiJsonContext.Default.SendTempMessageContent, new SendTempMessageContent(qq, group, quote, messageChain), cancellationToken).ConfigureAwait(false);
-        return Replies.SendReceipt("sendTempMessage", reply);
-    }
+    public Task<int> SendTempMessageAsync(long qq, long group, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default) =>
+        _core.SendTempMessageAsync(qq, group, messageChain, quote, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task RecallAsync(long target, int messageId, CancellationToken cancellationToken = default)
-    {
-        var reply = await SendCommandAsync("recall", null, MiraiJsonContext.Default.RecallContent, new RecallContent(target, messageId), cancellationToken).ConfigureAwait(false);
-        Replies.Status("recall", reply);
-    }
+    public Task RecallAsync(long target, int messageId, CancellationToken cancellationToken = default) =>
+        _core.RecallAsync(target, messageId, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task SendNudgeAsync(long target, long subject, NudgeKind kind, CancellationToken cancellationToken = default)
-    {
-        // The server silently ignores an unknown kind, so refuse it here instead.
-        var kindName = kind switch
-        {
-            NudgeKind.Friend => "Friend",
-            NudgeKind.Group => "Group",
-            NudgeKind.Stranger => "Stranger",
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown nudge kind."),
-        };
-        var reply = await SendCommandAsync("sendNudge", null, MiraiJsonContext.Default.SendNudgeContent, new SendNudgeContent(target, subject, kindName), cancellationToken).ConfigureAwait(false);
-        Replies.Status("sendNudge", reply);
-    }
+    public Task SendNudgeAsync(long target, long subject, NudgeKind kind, CancellationToken cancellationToken = default) =>
+        _core.SendNudgeAsync(target, subject, kind, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<AboutInfo> AboutAsync(CancellationToken cancellationToken = default)
-    {
-        var reply = await SendCommandAsync("about", null, null, null, cancellationToken).ConfigureAwait(false);
-        return Replies.Restful("about", reply, MiraiJsonContext.Default.AboutInfo);
-    }
+    public Task<AboutInfo> AboutAsync(CancellationToken cancellationToken = default) => _core.AboutAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<long>> GetBotListAsync(CancellationToken cancellationToken = default)
-    {
-        var reply = await SendCommandAsync("botList", null, null, null, cancellationToken).ConfigureAwait(false);
-        return Replies.Restful("botList", reply, MiraiJsonContext.Default.Int64Array);
-    }
+    public Task<IReadOnlyList<long>> GetBotListAsync(CancellationToken cancellationToken = default) => _core.GetBotListAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<SessionInfo> GetSessionInfoAsync(CancellationToken cancellationToken = default)
+    public Task<SessionInfo> GetSessionInfoAsync(CancellationToken cancellationToken = default) => _core.GetSessionInfoAsync(cancellationToken);
+
+    /// <summary>Starts the same shutdown as <see cref="DisposeAsync"/> without waiting for it (for
+    /// containers and callers that can only dispose synchronously). Never blocks.</summary>
+    public void Dispose()
     {
-        // The server needs an object here; without one it nests a 400 inside a success.
-        var reply = await SendCommandAsync("sessionInfo", null, MiraiJsonContext.Default.EmptyContent, new EmptyContent(), cancellationToken).ConfigureAwait(false);
-        return Replies.Restful("sessionInfo", reply, MiraiJsonContext.Default.SessionInfo);
+        GC.SuppressFinalize(this);
+        _core.Dispose();
     }
 
     /// <summary>Shuts the connection down: stops retrying, closes the socket politely (bounded), fails
@@ -270,420 +163,11 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     /// <returns>A task that completes when the connection is disposed.</returns>
     public ValueTask DisposeAsync()
     {
-        Dispose();
-        return new ValueTask(_disposal!);
-    }
-
-    /// <summary>Starts the same shutdown as <see cref="DisposeAsync"/> without waiting for it (for
-    /// containers and callers that can only dispose synchronously). Never blocks.</summary>
-    public void Dispose()
-    {
-        // The disposal task is kept and never faults, so nothing is left unobserved.
-        lock (_gate)
-        {
-            _disposal ??= DisposeCoreAsync();
-        }
+        GC.SuppressFinalize(this);
+        return _core.DisposeAsync();
     }
 
     /// <summary>The request/response primitive every command is built on.</summary>
-    /// <param name="command">The command word.</param>
-    /// <param name="subCommand">The sub-command, if any.</param>
-    /// <param name="contentType">How to serialize <paramref name="content"/>.</param>
-    /// <param name="content">The content object, or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Abandons the wait.</param>
-    /// <returns>The reply's <c>data</c> value, UTF-8.</returns>
-    internal async Task<byte[]> SendCommandAsync(string command, string? subCommand, JsonTypeInfo? contentType, object? content, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, this);
-        var timeout = _settings.CommandTimeout;
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, _lifetime.Token);
-        var id = Interlocked.Increment(ref _lastRequestId);
-        var frame = RequestEncoder.Encode(id, command, subCommand, contentType, content);
-        using var activity = MiraiTelemetry.ActivitySource.StartActivity(command, ActivityKind.Client);
-        activity?.SetTag("mirai.command", command);
-        activity?.SetTag("mirai.sync_id", id);
-        var started = _time.GetTimestamp();
-        var outcome = "error";
-        try
-        {
-            while (true)
-            {
-                var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
-
-                // A session that ended before the command was registered was never written to, so the
-                // command can wait for the next one without any risk of a duplicate.
-                if (session.TryRegister(id, timeout) is not { } pending)
-                {
-                    // The ending session is about to step down; let it.
-                    await Task.Yield();
-                    continue;
-                }
-
-                try
-                {
-                    await session.SendAsync(frame, linked.Token).ConfigureAwait(false);
-                    MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
-                    var reply = await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-                    outcome = RecordResultCode(command, reply, activity);
-                    return reply;
-                }
-                finally
-                {
-                    session.Unregister(id);
-                }
-            }
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            if (_lifetime.IsCancellationRequested)
-            {
-                throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{command}' was waiting.", ex);
-            }
-
-            if (timeoutSource.IsCancellationRequested)
-            {
-                outcome = "timeout";
-                throw new MiraiTimeoutException(command, timeout);
-            }
-
-            throw;
-        }
-        finally
-        {
-            activity?.SetTag("mirai.outcome", outcome);
-            MiraiTelemetry.CommandDuration.Record(
-                _time.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("mirai.command", command),
-                new KeyValuePair<string, object?>("mirai.outcome", outcome));
-        }
-    }
-
-    /// <summary>Reads the reply's status code for telemetry only; decoding and errors stay with the caller.</summary>
-    private static string RecordResultCode(string command, byte[] reply, Activity? activity)
-    {
-        var code = Replies.PeekCode(reply);
-        activity?.SetTag("mirai.result_code", code ?? 0);
-        if (code is { } value && value != 0)
-        {
-            MiraiTelemetry.CommandErrors.Add(1, new KeyValuePair<string, object?>("mirai.command", command), new KeyValuePair<string, object?>("mirai.code", value));
-            activity?.SetStatus(ActivityStatusCode.Error, $"code {value}");
-            return "server_error";
-        }
-
-        return "ok";
-    }
-
-    /// <summary>Waits for the connection and gets the current session key, for the HTTP upload routes.</summary>
-    internal async Task<string> GetSessionKeyAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, this);
-        try
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-            var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
-            return session.SessionKey ?? throw new MiraiProtocolException("The server's handshake carried no session key, which uploads need.");
-        }
-        catch (OperationCanceledException ex) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new MiraiConnectionException(DisconnectReason.Stopped, "The connection was disposed while an upload was waiting for it.", ex);
-        }
-    }
-
-    private static TaskCompletionSource<Session?> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private Task EnsureStarted()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposal is not null, this);
-            if (_lifecycle is null)
-            {
-                _stateDispatcher = Task.Run(DispatchStateChangesAsync);
-                SetState(ConnectionState.Connecting, DisconnectReason.None, null, 0, null);
-                _lifecycle = Task.Run(RunLifecycleAsync);
-            }
-
-            return _lifecycle;
-        }
-    }
-
-    /// <summary>Must be called under <see cref="_gate"/>.</summary>
-    private void ThrowIfStopped()
-    {
-        ObjectDisposedException.ThrowIf(_state == ConnectionState.Disposed || _disposal is not null, this);
-        if (_state == ConnectionState.Faulted)
-        {
-            var error = _lastError;
-            throw new MiraiConnectionException(
-                (error as MiraiConnectionException)?.Reason ?? DisconnectReason.TransportError,
-                $"The connection has stopped: {error?.Message}",
-                error);
-        }
-    }
-
-    private async Task<Session> GetSessionAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            TaskCompletionSource<Session?> signal;
-            lock (_gate)
-            {
-                if (_current is { } session)
-                {
-                    return session;
-                }
-
-                ThrowIfStopped();
-                if (_lifecycle is null)
-                {
-                    throw new InvalidOperationException("The connection has not been started; call ConnectAsync or RunAsync first.");
-                }
-
-                if (!_settings.WaitForConnection)
-                {
-                    throw new MiraiConnectionException(
-                        (_lastError as MiraiConnectionException)?.Reason ?? DisconnectReason.None,
-                        $"Not connected (state {_state}) and WaitForConnection is off.",
-                        _lastError);
-                }
-
-                signal = _connected;
-            }
-
-            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The one loop that owns the connection's life: connect, run, classify the end, back off, repeat.</summary>
-    private async Task RunLifecycleAsync()
-    {
-        var lifetime = _lifetime.Token;
-        var reconnect = _settings.Reconnect;
-        var failures = 0;
-        var attemptsSinceConnected = 0;
-        var everConnected = false;
-        long? droppedAt = null;
-        try
-        {
-            while (true)
-            {
-                attemptsSinceConnected++;
-                Log.ConnectAttempt(_logger, _settings.Endpoint, attemptsSinceConnected);
-                var started = _time.GetTimestamp();
-                var session = new Session(_settings, _logger, _time, _events, () => Interlocked.Increment(ref _lastRequestId), OnSessionEnded);
-                SessionEnd end;
-                try
-                {
-                    await session.ConnectAsync(lifetime).ConfigureAwait(false);
-                    MiraiTelemetry.ConnectAttempts.Add(1, new KeyValuePair<string, object?>("mirai.result", "connected"));
-                    if (droppedAt is { } since)
-                    {
-                        MiraiTelemetry.ReconnectDuration.Record(_time.GetElapsedTime(since).TotalSeconds);
-                        droppedAt = null;
-                    }
-
-                    attemptsSinceConnected = 0;
-                    everConnected = true;
-                    var connectMs = _time.GetElapsedTime(started).TotalMilliseconds;
-                    Log.Connected(_logger, _settings.Endpoint, _settings.QQ, connectMs);
-                    lock (_gate)
-                    {
-                        _current = session;
-                        SetState(ConnectionState.Connected, DisconnectReason.None, null, 0, null);
-                        _connected.TrySetResult(session);
-                    }
-
-                    end = await session.Completion.WaitAsync(lifetime).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
-                {
-                    end = new SessionEnd(DisconnectReason.Stopped, null, "stopped");
-                }
-                catch (MiraiConnectionException ex)
-                {
-                    end = new SessionEnd(ex.Reason, ex, ex.Message);
-                    MiraiTelemetry.ConnectAttempts.Add(1, new KeyValuePair<string, object?>("mirai.result", ex.Reason.ToString()));
-                }
-                finally
-                {
-                    lock (_gate)
-                    {
-                        if (_current == session)
-                        {
-                            _current = null;
-                            _connected = NewSignal();
-                        }
-                    }
-
-                    if (lifetime.IsCancellationRequested)
-                    {
-                        await session.CloseAsync().ConfigureAwait(false);
-                    }
-
-                    await session.DisposeAsync().ConfigureAwait(false);
-                }
-
-                if (lifetime.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                Volatile.Write(ref _lastError, end.Error);
-                // Network failures are expected here: one line for operators, the stack trace at Debug.
-                Log.Disconnected(_logger, end.Reason, end.Detail);
-                Log.DisconnectedDetail(_logger, end.Reason, end.Error);
-                if (end.Error is MiraiHandshakeException { IsRetryable: false } rejected)
-                {
-                    Fault(rejected, end.Reason);
-                    return;
-                }
-
-                if (!reconnect.Enabled)
-                {
-                    Fault(new MiraiConnectionException(end.Reason, $"The connection ended ({end.Reason}: {end.Detail}) and reconnecting is disabled.", end.Error), end.Reason);
-                    return;
-                }
-
-                if (reconnect.MaxAttempts is { } max && attemptsSinceConnected >= max)
-                {
-                    Fault(new MiraiConnectionException(end.Reason, $"Gave up after {attemptsSinceConnected} consecutive failed attempts; the last one ended with {end.Reason}: {end.Detail}.", end.Error), end.Reason);
-                    return;
-                }
-
-                if (session.ConnectedAt != 0)
-                {
-                    droppedAt = _time.GetTimestamp();
-                    MiraiTelemetry.Reconnects.Add(1, new KeyValuePair<string, object?>("mirai.cause", end.Reason.ToString()));
-                }
-
-                // The schedule starts over only after a connection that stayed up; a crash-looping
-                // server keeps climbing the schedule instead of being hit at the minimum forever.
-                var stable = session.ConnectedAt != 0 && _time.GetElapsedTime(session.ConnectedAt) >= reconnect.StableAfter;
-                failures = stable ? 1 : failures + 1;
-                var delay = Backoff.GetDelay(failures, reconnect, _random());
-                Log.RetryScheduled(_logger, delay.TotalMilliseconds, failures);
-                lock (_gate)
-                {
-                    SetState(everConnected ? ConnectionState.Reconnecting : ConnectionState.Connecting, end.Reason, end.Error, failures, delay);
-                }
-
-                await Task.Delay(delay, _time, lifetime).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.BackgroundTaskFailed(_logger, "lifecycle", ex);
-            Fault(ex, DisconnectReason.TransportError);
-        }
-    }
-
-    /// <summary>Called by a session the moment it ends: it stops being the current one at once.</summary>
-    private void OnSessionEnded(Session session)
-    {
-        lock (_gate)
-        {
-            if (_current == session)
-            {
-                _current = null;
-                _connected = NewSignal();
-            }
-        }
-    }
-
-    private void Fault(Exception error, DisconnectReason reason)
-    {
-        Log.Fatal(_logger, error.Message, error);
-        lock (_gate)
-        {
-            _lastError = error;
-            SetState(ConnectionState.Faulted, reason, error, 0, null);
-            _connected.TrySetResult(null);
-        }
-    }
-
-    /// <summary>Must be called under <see cref="_gate"/>. Queues the change for the dispatcher so
-    /// handlers never run on the connection's own loops.</summary>
-    private void SetState(ConnectionState state, DisconnectReason reason, Exception? error, int attempt, TimeSpan? delay)
-    {
-        var previous = _state;
-        if (previous == ConnectionState.Disposed || (previous == state && delay is null))
-        {
-            return;
-        }
-
-        _state = state;
-        MiraiTelemetry.Connections.Add(-1, new KeyValuePair<string, object?>("mirai.state", MiraiTelemetry.StateName(previous)));
-        if (state != ConnectionState.Disposed)
-        {
-            MiraiTelemetry.Connections.Add(1, new KeyValuePair<string, object?>("mirai.state", MiraiTelemetry.StateName(state)));
-        }
-
-        Log.StateChanged(_logger, previous, state);
-        _stateChanges.Writer.TryWrite(new ConnectionStateChangedEventArgs(previous, state, reason, error, attempt, delay));
-    }
-
-    private async Task DispatchStateChangesAsync()
-    {
-        await foreach (var change in _stateChanges.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            if (StateChanged is not { } handlers)
-            {
-                continue;
-            }
-
-            // One handler at a time, so a throwing handler cannot keep the others from running.
-            foreach (var handler in handlers.GetInvocationList())
-            {
-                try
-                {
-                    ((EventHandler<ConnectionStateChangedEventArgs>)handler)(this, change);
-                }
-                catch (Exception ex)
-                {
-                    Log.StateHandlerFailed(_logger, ex);
-                }
-            }
-        }
-    }
-
-    private async Task DisposeCoreAsync()
-    {
-        // Leave the caller's lock first; everything below may take a while.
-        await Task.Yield();
-        var deadline = _time.GetTimestamp();
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        Task? lifecycle;
-        lock (_gate)
-        {
-            lifecycle = _lifecycle;
-        }
-
-        if (lifecycle is not null)
-        {
-            try
-            {
-                await lifecycle.WaitAsync(_settings.DisposeTimeout, _time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                Log.DisposeTimedOut(_logger, _time.GetElapsedTime(deadline).TotalMilliseconds);
-                Volatile.Read(ref _current)?.End(DisconnectReason.Stopped, null, "disposal timed out");
-            }
-        }
-
-        lock (_gate)
-        {
-            _current = null;
-            SetState(ConnectionState.Disposed, DisconnectReason.Stopped, null, 0, null);
-            _connected.TrySetResult(null);
-        }
-
-        _events.Complete();
-        _stateChanges.Writer.TryComplete();
-        _uploads.Dispose();
-    }
+    internal Task<byte[]> SendCommandAsync(string command, string? subCommand, System.Text.Json.Serialization.Metadata.JsonTypeInfo? contentType, object? content, CancellationToken cancellationToken) =>
+        _core.SendCommandAsync(command, subCommand, contentType, content, cancellationToken);
 }

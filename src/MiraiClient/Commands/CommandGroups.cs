@@ -6,9 +6,9 @@ namespace MiraiClient;
 /// image URLs, the message cache and roaming history.</summary>
 public sealed class MiraiMessageCommands
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiMessageCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiMessageCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Sends a message to another device of the bot's account (<c>sendOtherClientMessage</c>).</summary>
     /// <param name="target">The other client's id.</param>
@@ -93,9 +93,9 @@ public sealed class MiraiMessageCommands
 /// <summary>Friends, groups, members and profiles.</summary>
 public sealed class MiraiContactCommands
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiContactCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiContactCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Lists the bot's friends (<c>friendList</c>).</summary>
     /// <param name="cancellationToken">Abandons the wait.</param>
@@ -164,9 +164,9 @@ public sealed class MiraiContactCommands
 public sealed class MiraiGroupCommands
 {
     private static readonly TimeSpan MaxMute = TimeSpan.FromDays(30);
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiGroupCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiGroupCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Mutes a member (<c>mute</c>).</summary>
     /// <param name="group">The group.</param>
@@ -282,9 +282,9 @@ public sealed class MiraiGroupCommands
 /// <summary>Group files. A file or folder is named by its id (<c>""</c> is the root) or by path; a path wins.</summary>
 public sealed class MiraiFileCommands
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiFileCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiFileCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Lists a folder (<c>file_list</c>).</summary>
     /// <param name="group">The group.</param>
@@ -362,9 +362,9 @@ public sealed class MiraiFileCommands
 /// <summary>Group announcements.</summary>
 public sealed class MiraiAnnouncementCommands
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiAnnouncementCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiAnnouncementCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Lists a group's announcements (<c>anno_list</c>).</summary>
     /// <param name="group">The group.</param>
@@ -403,9 +403,9 @@ public sealed class MiraiAnnouncementCommands
 /// <summary>Answers to request events. The event types also offer <c>AcceptAsync</c>/<c>RejectAsync</c>.</summary>
 public sealed class MiraiRequestCommands
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiRequestCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiRequestCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Answers a friend request (<c>resp_newFriendRequestEvent</c>).</summary>
     /// <param name="request">The request event.</param>
@@ -454,9 +454,9 @@ public sealed class MiraiRequestCommands
 /// <summary>Mirai console commands.</summary>
 public sealed class MiraiConsoleCommands
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
 
-    internal MiraiConsoleCommands(MiraiConnection connection) => _connection = connection;
+    internal MiraiConsoleCommands(ConnectionCore connection) => _connection = connection;
 
     /// <summary>Runs a console command (<c>cmd_execute</c>); the first element is the command name.</summary>
     /// <param name="command">The command as a message chain, for example <c>"/stop"</c>.</param>

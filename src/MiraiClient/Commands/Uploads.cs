@@ -28,11 +28,11 @@ public enum UploadTarget
 /// </remarks>
 public sealed class MiraiUploadCommands : IDisposable
 {
-    private readonly MiraiConnection _connection;
+    private readonly ConnectionCore _connection;
     private readonly ConnectionSettings _settings;
     private readonly Lazy<HttpClient> _http;
 
-    internal MiraiUploadCommands(MiraiConnection connection, ConnectionSettings settings)
+    internal MiraiUploadCommands(ConnectionCore connection, ConnectionSettings settings)
     {
         _connection = connection;
         _settings = settings;
