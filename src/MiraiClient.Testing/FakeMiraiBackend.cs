@@ -57,7 +57,7 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>Gets the address to give a client, for example <c>ws://127.0.0.1:12345</c>.</summary>
-    public Uri Uri => new($"{(_options.Certificate is null ? "ws" : "wss")}://127.0.0.1:{Port}");
+    public Uri Uri => new($"{(_options.Certificate is null ? "ws" : "wss")}://{_options.Address}:{Port}");
 
     /// <summary>Gets the number of open, authenticated connections.</summary>
     public int ConnectionCount => _connections.Values.Count(c => c.Authenticated);
@@ -158,7 +158,7 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
                 return;
             }
 
-            var listener = new TcpListener(IPAddress.Loopback, Port);
+            var listener = new TcpListener(_options.Address, Port);
             listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;

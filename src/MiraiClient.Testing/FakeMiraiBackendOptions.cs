@@ -25,6 +25,10 @@ public sealed class FakeMiraiBackendOptions
     /// <c>wss://</c> and <c>https://</c> instead of plain text (default: none).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
 
-    /// <summary>Gets or sets the TCP port on 127.0.0.1 (default: 0, an ephemeral port).</summary>
+    /// <summary>Gets or sets the address to listen on (default: 127.0.0.1). Use another only for an
+    /// address of a test network namespace the test created itself.</summary>
+    public System.Net.IPAddress Address { get; set; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>Gets or sets the TCP port (default: 0, an ephemeral port).</summary>
     public int Port { get; set; }
 }
