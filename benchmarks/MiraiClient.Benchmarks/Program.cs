@@ -1,0 +1,77 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using MiraiClient;
+using MiraiClient.Benchmarks;
+using MiraiClient.Internal;
+
+// dotnet run -c Release --project benchmarks/MiraiClient.Benchmarks -- --filter "*"
+// Smoke (CI): add --job Dry
+BenchmarkSwitcher.FromAssembly(typeof(DecodeGroupMessage).Assembly).Run(args);
+
+namespace MiraiClient.Benchmarks
+{
+    /// <summary>Decoding one ~870-byte GroupMessage frame from UTF-8 bytes into a typed event.</summary>
+    [MemoryDiagnoser]
+    public class DecodeGroupMessage
+    {
+        [Benchmark(Baseline = true, Description = "STJ source-gen records")]
+        public string StjRecords()
+        {
+            var frame = JsonSerializer.Deserialize(Frames.GroupMessage, BaselineJsonContext.Default.StjFrame)!;
+            return frame.Data.Sender.MemberName;
+        }
+
+        [Benchmark(Description = "MiraiClient (envelope + typed event)")]
+        public string MiraiClientDecoder()
+        {
+            var info = FrameReader.Read(Frames.GroupMessage, "-1"u8);
+            var message = (GroupMessage)EventDecoder.Decode(Frames.GroupMessage.AsSpan(info.DataStart, info.DataLength), out _);
+            return message.Sender.MemberName;
+        }
+
+        [Benchmark(Description = "Newtonsoft JObject.Parse + ToObject (peer stack)")]
+        public string NewtonsoftJObject()
+        {
+            var root = Newtonsoft.Json.Linq.JObject.Parse(System.Text.Encoding.UTF8.GetString(Frames.GroupMessage));
+            var message = root["data"]!.ToObject<NewtonsoftGroupMessage>()!;
+            return message.Sender!.MemberName!;
+        }
+    }
+
+    /// <summary>Classifying a frame by its envelope (the first step of every inbound message).</summary>
+    [MemoryDiagnoser]
+    public class ClassifyFrame
+    {
+        private static readonly byte[] Reply = """{"syncId":"42","data":{"code":0,"msg":"success","messageId":7}}"""u8.ToArray();
+
+        [Benchmark(Baseline = true, Description = "MiraiClient envelope of an event")]
+        public int Event() => (int)FrameReader.Read(Frames.GroupMessage, "-1"u8).Kind;
+
+        [Benchmark(Description = "MiraiClient envelope of a reply")]
+        public int Response() => (int)FrameReader.Read(Reply, "-1"u8).Kind;
+
+        [Benchmark(Description = "JsonDocument.Parse (general-purpose)")]
+        public bool JsonDocumentParse()
+        {
+            using var document = JsonDocument.Parse(Frames.GroupMessage);
+            return document.RootElement.TryGetProperty("syncId", out _);
+        }
+    }
+
+    /// <summary>Encoding a sendGroupMessage request frame.</summary>
+    [MemoryDiagnoser]
+    public class EncodeSendGroupMessage
+    {
+        private static readonly MessageChain Chain = MessageChain.FromText("pong 你好");
+        private long _id;
+
+        [Benchmark(Baseline = true, Description = "STJ source-gen records")]
+        public byte[] StjRecords() =>
+            JsonSerializer.SerializeToUtf8Bytes(new StjRequest((++_id).ToString(System.Globalization.CultureInfo.InvariantCulture), "sendGroupMessage", null, new StjSendContent(987654321, null, [new StjPlain("Plain", "pong 你好")])), BaselineJsonContext.Default.StjRequest);
+
+        [Benchmark(Description = "MiraiClient RequestEncoder")]
+        public byte[] MiraiClientEncoder() =>
+            RequestEncoder.Encode(++_id, "sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(987654321, null, Chain));
+    }
+}
