@@ -3,7 +3,7 @@ namespace MiraiClient;
 /// <summary>The lifecycle state of a <see cref="MiraiConnection"/>.</summary>
 public enum ConnectionState
 {
-    /// <summary>Created and not started yet, or stopped by its cancellation token.</summary>
+    /// <summary>Created and not started yet.</summary>
     Disconnected,
 
     /// <summary>Making the first connection (including retries while the server is not up yet).</summary>
@@ -19,7 +19,7 @@ public enum ConnectionState
     /// key) or by running out of attempts. <see cref="MiraiConnection.LastError"/> says why.</summary>
     Faulted,
 
-    /// <summary>Disposed.</summary>
+    /// <summary>Disposed, or stopped by the token given to <see cref="MiraiConnection.RunAsync"/>.</summary>
     Disposed,
 }
 
