@@ -955,9 +955,9 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
             {
                 await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or WebSocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or WebSocketException or ObjectDisposedException or OperationCanceledException)
             {
-                // The connection is gone; the command loop notices and cleans up.
+                // The connection is gone (a reset can surface as a cancellation); the command loop cleans up.
             }
             finally
             {

@@ -75,7 +75,15 @@ public class HerdAndCrashLoopTests(ITestOutputHelper output) : ConnectionTestBas
         }
 
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => crasher.WaitAsync(Bound, TestToken));
+        try
+        {
+            await crasher.WaitAsync(Bound, TestToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped inside its delay rather than between rounds.
+        }
+
         Output.WriteLine("crash loop (dies 1 s after each handshake): retries " + string.Join(", ", retries.Select(r => $"#{r.Attempt} {r.RetryDelay!.Value.TotalMilliseconds:F0} ms")));
         Assert.Equal([1, 2, 3, 4, 5, 6], retries.Select(r => r.Attempt));
         for (var i = 1; i < retries.Count; i++)
