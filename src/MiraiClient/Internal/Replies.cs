@@ -134,7 +134,7 @@ internal static class Replies
         // sessionInfo without content nests an error inside a success (code 0 outside, 400 inside).
         if (!data.IsEmpty && data[0] == (byte)'{')
         {
-            var inner = Envelope(command, data.ToArray());
+            var inner = Envelope(command, data);
             if (inner.Code is { } innerCode && innerCode != 0 && inner.DataStart < 0)
             {
                 ThrowIfError(command, innerCode, inner.Msg);
@@ -144,7 +144,7 @@ internal static class Replies
         return data;
     }
 
-    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, byte[] reply)
+    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, ReadOnlySpan<byte> reply)
     {
         try
         {
