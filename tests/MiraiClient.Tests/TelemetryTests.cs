@@ -10,7 +10,7 @@ using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests;
 
-public sealed class TelemetryTests(ITestOutputHelper output) : ConnectionTestBase(output), IDisposable
+public sealed class TelemetryTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
     private readonly ConcurrentQueue<Activity> _activities = new();
@@ -42,10 +42,12 @@ public sealed class TelemetryTests(ITestOutputHelper output) : ConnectionTestBas
         ActivitySource.AddActivityListener(_tracing);
     }
 
-    public void Dispose()
+    // The runner calls only DisposeAsync here; listeners left running would record every later test.
+    public override async ValueTask DisposeAsync()
     {
         _meters?.Dispose();
         _tracing?.Dispose();
+        await base.DisposeAsync();
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
