@@ -22,11 +22,21 @@ namespace MiraiClient.Benchmarks
             return frame.Data.Sender.MemberName;
         }
 
-        [Benchmark(Description = "MiraiClient (envelope + typed event)")]
+        private static readonly byte[] Prefix = MessageEventReader.EventFramePrefix("-1")!;
+        private readonly DecodeCache _cache = new();
+
+        [Benchmark(Description = "MiraiClient (one pass, as the receive loop does)")]
         public string MiraiClientDecoder()
         {
+            MessageEventReader.TryReadEventFrame(Frames.GroupMessage, Prefix, _cache, out var message);
+            return ((GroupMessage)message!).Sender.MemberName;
+        }
+
+        [Benchmark(Description = "MiraiClient serializer path (envelope, then STJ)")]
+        public string MiraiClientSerializerPath()
+        {
             var info = FrameReader.Read(Frames.GroupMessage, "-1"u8);
-            var message = (GroupMessage)EventDecoder.Decode(Frames.GroupMessage.AsSpan(info.DataStart, info.DataLength), out _);
+            var message = (GroupMessage)EventDecoder.DecodeWithSerializer(Frames.GroupMessage.AsSpan(info.DataStart, info.DataLength), out _);
             return message.Sender.MemberName;
         }
 

@@ -27,10 +27,10 @@ public sealed record Friend
     public required long Id { get; init; }
 
     /// <summary>Gets the nickname.</summary>
-    public string Nickname { get; init; } = "";
+    public string Nickname { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the bot's remark for this friend.</summary>
-    public string Remark { get; init; } = "";
+    public string Remark { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>A group.</summary>
@@ -40,7 +40,7 @@ public sealed record Group
     public required long Id { get; init; }
 
     /// <summary>Gets the group name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the bot's role in the group.</summary>
     public GroupPermission Permission { get; init; }
@@ -53,10 +53,10 @@ public sealed record Member
     public required long Id { get; init; }
 
     /// <summary>Gets the group card, or the nickname when the card is empty.</summary>
-    public string MemberName { get; init; } = "";
+    public string MemberName { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the special title.</summary>
-    public string SpecialTitle { get; init; } = "";
+    public string SpecialTitle { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the member's role.</summary>
     public GroupPermission Permission { get; init; }
@@ -87,7 +87,7 @@ public sealed record MemberActive
     public int Point { get; init; }
 
     /// <summary>Gets the honour names.</summary>
-    public IReadOnlyList<string> Honors { get; init; } = [];
+    public IReadOnlyList<string> Honors { get; init => field = value ?? []; } = [];
 
     /// <summary>Gets the temperature (1–100).</summary>
     public int Temperature { get; init; }
@@ -100,7 +100,7 @@ public sealed record OtherClient
     public required long Id { get; init; }
 
     /// <summary>Gets the platform name, for example <c>WINDOWS</c> or <c>MOBILE</c>.</summary>
-    public string Platform { get; init; } = "";
+    public string Platform { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>Where a nudge happened: a friend, stranger or group, told apart by <see cref="Kind"/>.</summary>
@@ -129,10 +129,10 @@ public sealed record NudgeSubject
 public sealed record Profile
 {
     /// <summary>Gets the nickname.</summary>
-    public string Nickname { get; init; } = "";
+    public string Nickname { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the e-mail address.</summary>
-    public string Email { get; init; } = "";
+    public string Email { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the age.</summary>
     public int Age { get; init; }
@@ -141,17 +141,17 @@ public sealed record Profile
     public int Level { get; init; }
 
     /// <summary>Gets the signature.</summary>
-    public string Sign { get; init; } = "";
+    public string Sign { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the sex: <c>UNKNOWN</c>, <c>MALE</c> or <c>FEMALE</c>.</summary>
-    public string Sex { get; init; } = "UNKNOWN";
+    public string Sex { get; init => field = value ?? "UNKNOWN"; } = "UNKNOWN";
 }
 
 /// <summary>A group's settings.</summary>
 public sealed record GroupConfig
 {
     /// <summary>Gets the group name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets whether confess talk is on (the 2.10 server always says false).</summary>
     public bool ConfessTalk { get; init; }
@@ -206,13 +206,13 @@ public sealed record MemberInfoUpdate
 public sealed record RemoteFile
 {
     /// <summary>Gets the name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the id (used by the file commands).</summary>
     public string? Id { get; init; }
 
     /// <summary>Gets the path.</summary>
-    public string Path { get; init; } = "";
+    public string Path { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the parent folder, if any.</summary>
     public RemoteFile? Parent { get; init; }
@@ -280,13 +280,13 @@ public sealed record Announcement
     public Group? Group { get; init; }
 
     /// <summary>Gets the text.</summary>
-    public string Content { get; init; } = "";
+    public string Content { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets who published it.</summary>
     public long SenderId { get; init; }
 
     /// <summary>Gets the announcement id (used to delete it).</summary>
-    public string Fid { get; init; } = "";
+    public string Fid { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets whether every member has confirmed it.</summary>
     public bool AllConfirmed { get; init; }

@@ -5,7 +5,8 @@ namespace MiraiClient;
 
 /// <summary>The base of every event pushed by the server.</summary>
 /// <remarks>Events are immutable. An event type this version of the SDK does not know arrives as
-/// <see cref="UnknownEvent"/> with its JSON kept. Fields added after mirai-api-http 2.0 are optional.</remarks>
+/// <see cref="UnknownEvent"/> with its JSON kept. Fields added after mirai-api-http 2.0 are optional; a
+/// non-nullable string or list the server leaves out, or sends as null, reads as empty, never null.</remarks>
 public abstract record MiraiEvent
 {
     private protected MiraiEvent()
@@ -218,10 +219,10 @@ public sealed record FriendNickChangedEvent : MiraiEvent
     public required Friend Friend { get; init; }
 
     /// <summary>Gets the old nickname.</summary>
-    public string From { get; init; } = "";
+    public string From { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the new nickname.</summary>
-    public string To { get; init; } = "";
+    public string To { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>A friend was added (2.10+).</summary>
@@ -394,10 +395,10 @@ public sealed record NudgeEvent : MiraiEvent
     public required NudgeSubject Subject { get; init; }
 
     /// <summary>Gets the action text, for example <c>戳了戳</c>.</summary>
-    public string Action { get; init; } = "";
+    public string Action { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the suffix text.</summary>
-    public string Suffix { get; init; } = "";
+    public string Suffix { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>The base of group setting changes with an operator.</summary>
@@ -582,10 +583,10 @@ public sealed record MemberHonorChangeEvent : MiraiEvent
     public required Member Member { get; init; }
 
     /// <summary>Gets <c>achieve</c> or <c>lose</c>.</summary>
-    public string Action { get; init; } = "";
+    public string Action { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the honour's name, for example <c>龙王</c>.</summary>
-    public string Honor { get; init; } = "";
+    public string Honor { get; init => field = value ?? ""; } = "";
 }
 
 // ---- Request events (3) ----
@@ -601,7 +602,7 @@ public abstract record RequestEvent : MiraiEvent
     public required long EventId { get; init; }
 
     /// <summary>Gets the message that came with the request.</summary>
-    public string Message { get; init; } = "";
+    public string Message { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets who asked.</summary>
     public long FromId { get; init; }
@@ -610,7 +611,7 @@ public abstract record RequestEvent : MiraiEvent
     public long GroupId { get; init; }
 
     /// <summary>Gets the asker's nickname.</summary>
-    public string Nick { get; init; } = "";
+    public string Nick { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>Someone asked to become the bot's friend; answer with <see cref="AcceptAsync"/> or <see cref="RejectAsync"/>.</summary>
@@ -644,7 +645,7 @@ public sealed record MemberJoinRequestEvent : RequestEvent
     public override string Type => "MemberJoinRequestEvent";
 
     /// <summary>Gets the group's name.</summary>
-    public string GroupName { get; init; } = "";
+    public string GroupName { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets who invited the asker, if anyone (2.7+).</summary>
     public long? InvitorId { get; init; }
@@ -675,7 +676,7 @@ public sealed record BotInvitedJoinGroupRequestEvent : RequestEvent
     public override string Type => "BotInvitedJoinGroupRequestEvent";
 
     /// <summary>Gets the group's name.</summary>
-    public string GroupName { get; init; } = "";
+    public string GroupName { get; init => field = value ?? ""; } = "";
 
     /// <summary>Accepts the invitation.</summary>
     /// <param name="connection">The connection the event arrived on.</param>
@@ -734,5 +735,5 @@ public sealed record CommandExecutedEvent : MiraiEvent
     public Member? Member { get; init; }
 
     /// <summary>Gets the arguments.</summary>
-    public MessageChain Args { get; init; } = MessageChain.Empty;
+    public MessageChain Args { get; init => field = value ?? MessageChain.Empty; } = MessageChain.Empty;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace MiraiClient.Internal;
@@ -11,7 +10,7 @@ internal sealed class EventBroadcaster
 
     private readonly object _gate = new();
     private readonly int _capacity;
-    private readonly BoundedChannelFullMode _fullMode;
+    private readonly bool _dropNewest;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private EventSubscription[] _subscribers = [];
@@ -21,7 +20,7 @@ internal sealed class EventBroadcaster
     public EventBroadcaster(int capacity, EventOverflowPolicy policy, ILogger logger, TimeProvider time)
     {
         _capacity = capacity;
-        _fullMode = policy == EventOverflowPolicy.DropNewest ? BoundedChannelFullMode.DropWrite : BoundedChannelFullMode.DropOldest;
+        _dropNewest = policy == EventOverflowPolicy.DropNewest;
         _logger = logger;
         _time = time;
     }
@@ -37,7 +36,7 @@ internal sealed class EventBroadcaster
     /// <returns>The subscription.</returns>
     public EventSubscription Subscribe(CancellationToken cancellationToken)
     {
-        var subscription = new EventSubscription(this, _capacity, _fullMode);
+        var subscription = new EventSubscription(this, _capacity, _dropNewest);
         lock (_gate)
         {
             if (_completed)
@@ -53,11 +52,13 @@ internal sealed class EventBroadcaster
         return subscription;
     }
 
-    public void Publish(MiraiEvent item)
+    /// <summary>Hands a batch of events, in order, to every subscriber.</summary>
+    /// <param name="batch">The events; the span is not kept.</param>
+    public void Publish(ReadOnlySpan<MiraiEvent> batch)
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            subscriber.Offer(item);
+            subscriber.Offer(batch);
         }
     }
 
@@ -104,28 +105,81 @@ internal sealed class EventBroadcaster
     }
 }
 
-/// <summary>One subscriber's buffer; enumerable once.</summary>
+/// <summary>One subscriber's buffer, bounded in events; enumerable once.</summary>
+/// <remarks>A batch of events costs one lock and at most one wake-up of the reader, however many
+/// events it holds: waking a reader per event costs more than decoding the event.</remarks>
 internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
 {
     internal long LastDropLog;
 
     private readonly EventBroadcaster _owner;
-    private readonly Channel<MiraiEvent> _channel;
+    private readonly object _gate = new();
+    private readonly MiraiEvent?[] _ring;
+    private readonly bool _dropNewest;
+    private int _head;
+    private int _count;
+    private bool _completed;
+    private TaskCompletionSource? _waiter;
     private CancellationTokenRegistration _endRegistration;
     private int _enumerated;
 
-    public EventSubscription(EventBroadcaster owner, int capacity, BoundedChannelFullMode fullMode)
+    public EventSubscription(EventBroadcaster owner, int capacity, bool dropNewest)
     {
         _owner = owner;
-        var options = new BoundedChannelOptions(capacity) { FullMode = fullMode, SingleReader = true, SingleWriter = true };
-        _channel = Channel.CreateBounded<MiraiEvent>(options, item => owner.OnDropped(this, item));
+        _ring = new MiraiEvent?[capacity];
+        _dropNewest = dropNewest;
     }
 
-    public void Offer(MiraiEvent item) => _channel.Writer.TryWrite(item);
+    public void Offer(ReadOnlySpan<MiraiEvent> batch)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            foreach (var item in batch)
+            {
+                if (_count == _ring.Length)
+                {
+                    if (_dropNewest)
+                    {
+                        _owner.OnDropped(this, item);
+                        continue;
+                    }
+
+                    var oldest = _ring[_head]!;
+                    _ring[_head] = null;
+                    _head = (_head + 1) % _ring.Length;
+                    _count--;
+                    _owner.OnDropped(this, oldest);
+                }
+
+                _ring[(_head + _count) % _ring.Length] = item;
+                _count++;
+            }
+
+            waiter = _waiter;
+            _waiter = null;
+        }
+
+        // The reader continues on the pool (the source runs continuations asynchronously), never on the receive loop.
+        waiter?.TrySetResult();
+    }
 
     public void Complete()
     {
-        _channel.Writer.TryComplete();
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _completed = true;
+            waiter = _waiter;
+            _waiter = null;
+        }
+
+        waiter?.TrySetResult();
         _owner.Remove(this);
     }
 
@@ -147,17 +201,52 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
         return ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
     }
 
+    /// <summary>Takes the oldest buffered event, or gets a task that completes when there may be one.</summary>
+    private bool TryTake(out MiraiEvent? item, out Task? wait)
+    {
+        lock (_gate)
+        {
+            if (_count > 0)
+            {
+                item = _ring[_head];
+                _ring[_head] = null;
+                _head = (_head + 1) % _ring.Length;
+                _count--;
+                wait = null;
+                return true;
+            }
+
+            item = null;
+            if (_completed)
+            {
+                wait = null;
+                return false;
+            }
+
+            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wait = _waiter.Task;
+            return false;
+        }
+    }
+
     private async IAsyncEnumerable<MiraiEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try
         {
-            var reader = _channel.Reader;
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                while (reader.TryRead(out var item))
+                if (TryTake(out var item, out var wait))
                 {
-                    yield return item;
+                    yield return item!;
+                    continue;
                 }
+
+                if (wait is null)
+                {
+                    yield break;
+                }
+
+                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

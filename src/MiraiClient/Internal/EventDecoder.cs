@@ -11,7 +11,32 @@ internal static class EventDecoder
     /// <param name="known">Whether the type was recognized (false: an <see cref="UnknownEvent"/> was made).</param>
     /// <returns>The event.</returns>
     /// <exception cref="MiraiProtocolException">The object is not a valid event of its type.</exception>
-    public static MiraiEvent Decode(ReadOnlySpan<byte> data, out bool known)
+    public static MiraiEvent Decode(ReadOnlySpan<byte> data, out bool known) => Decode(data, null, out known);
+
+    /// <summary>Decodes one event, sharing repeated small values through <paramref name="cache"/>.</summary>
+    /// <param name="data">The event object, UTF-8.</param>
+    /// <param name="cache">Shared small values, or <see langword="null"/>.</param>
+    /// <param name="known">Whether the type was recognized (false: an <see cref="UnknownEvent"/> was made).</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="MiraiProtocolException">The object is not a valid event of its type.</exception>
+    public static MiraiEvent Decode(ReadOnlySpan<byte> data, DecodeCache? cache, out bool known)
+    {
+        if (MessageEventReader.TryRead(data, cache, out var message, out var consumed) && consumed == data.Length)
+        {
+            known = true;
+            return message;
+        }
+
+        return DecodeWithSerializer(data, out known);
+    }
+
+    /// <summary>Decodes one event with the source-generated serializer alone: the reference semantics
+    /// the fast reader must match, and the path for every shape it declines.</summary>
+    /// <param name="data">The event object, UTF-8.</param>
+    /// <param name="known">Whether the type was recognized.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="MiraiProtocolException">The object is not a valid event of its type.</exception>
+    public static MiraiEvent DecodeWithSerializer(ReadOnlySpan<byte> data, out bool known)
     {
         try
         {

@@ -259,7 +259,7 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
         writer.WriteEndArray();
     }
 
-    private static MessageElement ReadElement(ref Utf8JsonReader reader)
+    internal static MessageElement ReadElement(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {

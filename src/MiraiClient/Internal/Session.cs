@@ -26,6 +26,10 @@ internal sealed class Session : IAsyncDisposable
 {
     private const int InitialReceiveBuffer = 16 * 1024;
 
+    /// <summary>Events are handed to subscribers in batches of at most this many; a smaller batch goes
+    /// as soon as the socket has nothing more to read, so batching never delays an event.</summary>
+    private const int MaxEventBatch = 64;
+
     private readonly ConnectionSettings _settings;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -33,6 +37,10 @@ internal sealed class Session : IAsyncDisposable
     private readonly Func<long> _nextRequestId;
     private readonly Action<Session> _ended;
     private readonly byte[] _reservedSyncId;
+    private readonly byte[]? _eventFramePrefix;
+    private readonly DecodeCache _decodeCache = new();
+    private readonly MiraiEvent[] _eventBatch = new MiraiEvent[MaxEventBatch];
+    private int _eventBatchCount;
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,6 +62,7 @@ internal sealed class Session : IAsyncDisposable
         _events = events;
         _nextRequestId = nextRequestId;
         _reservedSyncId = System.Text.Encoding.UTF8.GetBytes(settings.ReservedSyncId);
+        _eventFramePrefix = MessageEventReader.EventFramePrefix(settings.ReservedSyncId);
     }
 
     /// <summary>Gets a task that completes with the cause when the session ends. It never faults.</summary>
@@ -352,7 +361,14 @@ internal sealed class Session : IAsyncDisposable
                         limit = Math.Min(buffer.Length, _settings.MaxMessageSize);
                     }
 
-                    var result = await _socket.ReceiveAsync(buffer.AsMemory(count, limit - count), _cts.Token).ConfigureAwait(false);
+                    var receive = _socket.ReceiveAsync(buffer.AsMemory(count, limit - count), _cts.Token);
+                    if (!receive.IsCompleted)
+                    {
+                        // Nothing more to read yet: hand over what was decoded before waiting.
+                        FlushEvents();
+                    }
+
+                    var result = await receive.ConfigureAwait(false);
                     Volatile.Write(ref _lastInbound, _time.GetTimestamp());
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
@@ -397,12 +413,53 @@ internal sealed class Session : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+
+            // Events that arrived before the end are delivered before the state changes.
+            FlushEvents();
             End(end.Reason, end.Error, end.Detail);
+        }
+    }
+
+    private void EnqueueEvent(MiraiEvent item)
+    {
+        // Unknown type names come from the server: keep the tag's cardinality bounded.
+        MiraiTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>("mirai.event", item is UnknownEvent ? "Unknown" : item.Type));
+        _eventBatch[_eventBatchCount++] = item;
+        if (_eventBatchCount == MaxEventBatch)
+        {
+            FlushEvents();
+        }
+    }
+
+    private void FlushEvents()
+    {
+        if (_eventBatchCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _events.Publish(_eventBatch.AsSpan(0, _eventBatchCount));
+        }
+        finally
+        {
+            Array.Clear(_eventBatch, 0, _eventBatchCount);
+            _eventBatchCount = 0;
         }
     }
 
     private void HandleMessage(ReadOnlySpan<byte> message)
     {
+        // Nearly every frame is a message event in the server's exact envelope: decode it in one pass.
+        if (_eventFramePrefix is not null && MessageEventReader.TryReadEventFrame(message, _eventFramePrefix, _decodeCache, out var fast))
+        {
+            _handshake.TrySetResult();
+            LogUnknownElements(fast);
+            EnqueueEvent(fast);
+            return;
+        }
+
         FrameInfo frame;
         try
         {
@@ -423,7 +480,7 @@ internal sealed class Session : IAsyncDisposable
                 MiraiEvent item;
                 try
                 {
-                    item = EventDecoder.Decode(data, out var known);
+                    item = EventDecoder.Decode(data, _decodeCache, out var known);
                     if (!known)
                     {
                         Log.UnknownEvent(_logger, item.Type);
@@ -439,9 +496,7 @@ internal sealed class Session : IAsyncDisposable
                     return;
                 }
 
-                // Unknown type names come from the server: keep the tag's cardinality bounded.
-                MiraiTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>("mirai.event", item is UnknownEvent ? "Unknown" : item.Type));
-                _events.Publish(item);
+                EnqueueEvent(item);
                 break;
             case FrameKind.Response:
                 PendingRequest? pending;

@@ -51,7 +51,7 @@ public sealed record QuoteElement : MessageElement
     public long GroupId { get; init; }
 
     /// <summary>Gets the quoted message's content.</summary>
-    public MessageChain Origin { get; init; } = MessageChain.Empty;
+    public MessageChain Origin { get; init => field = value ?? MessageChain.Empty; } = MessageChain.Empty;
 }
 
 /// <summary>A mention of a group member (group chats only).</summary>
@@ -74,7 +74,7 @@ public sealed record AtElement : MessageElement
     public required long Target { get; init; }
 
     /// <summary>Gets the display text (always empty on received messages).</summary>
-    public string Display { get; init; } = "";
+    public string Display { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>A mention of everyone in the group.</summary>
@@ -244,7 +244,7 @@ public sealed record MarketFaceElement : MessageElement
     public required int Id { get; init; }
 
     /// <summary>Gets the face name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>A music share card.</summary>
@@ -285,7 +285,7 @@ public sealed record ForwardElement : MessageElement
     public ForwardDisplay? Display { get; init; }
 
     /// <summary>Gets the forwarded messages.</summary>
-    public IReadOnlyList<ForwardNode> NodeList { get; init; } = [];
+    public IReadOnlyList<ForwardNode> NodeList { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>How a forward card looks.</summary>
@@ -370,7 +370,7 @@ public sealed record FileElement : MessageElement
     public required string Id { get; init; }
 
     /// <summary>Gets the file name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     /// <summary>Gets the size in bytes.</summary>
     public long Size { get; init; }

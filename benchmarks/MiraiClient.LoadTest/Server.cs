@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MiraiClient.LoadTest;
+
+/// <summary>A mirai-api-http stand-in on 127.0.0.1 that costs the client side as little as possible:
+/// frames are pre-encoded, replies are built from a template.</summary>
+/// <remarks>The mode is in the path, <c>/m/{mode}/{arg}/all</c>: <c>stream/N</c> answers the first request,
+/// then pushes N events as fast as the socket takes them; <c>echo/0</c> answers every request;
+/// <c>drop/ms</c> aborts each connection that long after its handshake; <c>freeze/0</c> goes silent
+/// after the handshake.</remarks>
+internal sealed class Server : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _connections;
+
+    private Server(WebApplication app) => _app = app;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public Endpoints Urls => new(BaseUri);
+
+    /// <summary>The base address of each mode; clients append <c>all</c>.</summary>
+    internal readonly record struct Endpoints(Uri BaseUri)
+    {
+        public Uri Stream(long events) => For("stream", events);
+
+        public Uri Echo() => For("echo", 0);
+
+        public Uri Drop(long afterMilliseconds) => For("drop", afterMilliseconds);
+
+        public Uri Freeze() => For("freeze", 0);
+
+        private Uri For(string mode, long arg) => new(BaseUri, $"/m/{mode}/{arg.ToString(CultureInfo.InvariantCulture)}/");
+    }
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public static async Task<Server> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new Server(app);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Map("/m/{mode}/{arg}/all", server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUri = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static async Task<int> ReceiveAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    {
+        var count = 0;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(count), ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return -1;
+            }
+
+            count += result.Count;
+            if (result.EndOfMessage)
+            {
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Builds the reply to one request: its sync id and command decide it.</summary>
+    private static int Reply(ReadOnlySpan<byte> request, byte[] output, ref int messageId)
+    {
+        var reader = new Utf8JsonReader(request);
+        string syncId = "", command = "";
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("syncId"u8))
+            {
+                reader.Read();
+                syncId = reader.GetString() ?? "";
+            }
+            else if (reader.ValueTextEquals("command"u8))
+            {
+                reader.Read();
+                command = reader.GetString() ?? "";
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        var text = command == "about"
+            ? "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"\",\"data\":{\"version\":\"2.10.0\"}}}"
+            : "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"success\",\"messageId\":" + (++messageId).ToString(CultureInfo.InvariantCulture) + "}}";
+        return Encoding.UTF8.GetBytes(text, output);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        var mode = context.Request.RouteValues["mode"] as string;
+        var arg = long.Parse(context.Request.RouteValues["arg"] as string ?? "0", CultureInfo.InvariantCulture);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        Interlocked.Increment(ref _connections);
+        var ct = context.RequestAborted;
+        await socket.SendAsync(Workload.Handshake, WebSocketMessageType.Text, true, ct);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var output = ArrayPool<byte>.Shared.Rent(4 * 1024);
+        try
+        {
+            switch (mode)
+            {
+                case "stream":
+                    await StreamAsync(socket, arg, buffer, output, ct);
+                    break;
+                case "drop":
+                    await Task.Delay(TimeSpan.FromMilliseconds(arg), ct);
+                    context.Abort();
+                    return;
+                case "freeze":
+                    await Task.Delay(Timeout.Infinite, ct);
+                    return;
+                default:
+                    await EchoAsync(socket, buffer, output, ct);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ConnectionAbortedException)
+        {
+            // The client went away: that ends a run.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    private static async Task EchoAsync(WebSocket socket, byte[] buffer, byte[] output, CancellationToken ct)
+    {
+        var messageId = 0;
+        while (true)
+        {
+            var count = await ReceiveAsync(socket, buffer, ct);
+            if (count < 0)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                return;
+            }
+
+            var length = Reply(buffer.AsSpan(0, count), output, ref messageId);
+            await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
+        }
+    }
+
+    private static async Task StreamAsync(WebSocket socket, long events, byte[] buffer, byte[] output, CancellationToken ct)
+    {
+        // The first request starts the stream, so the client's clock starts with it.
+        var messageId = 0;
+        var count = await ReceiveAsync(socket, buffer, ct);
+        if (count < 0)
+        {
+            return;
+        }
+
+        var length = Reply(buffer.AsSpan(0, count), output, ref messageId);
+        await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
+        var frames = Workload.EventFrames;
+        for (long i = 0; i < events; i++)
+        {
+            await socket.SendAsync(frames[i % Workload.Variants], WebSocketMessageType.Text, true, ct);
+        }
+
+        // Keep answering (heartbeat probes, pings) until the client leaves.
+        await EchoAsync(socket, buffer, output, ct);
+    }
+}
