@@ -80,8 +80,12 @@ namespace MiraiClient.Benchmarks
         public byte[] StjRecords() =>
             JsonSerializer.SerializeToUtf8Bytes(new StjRequest((++_id).ToString(System.Globalization.CultureInfo.InvariantCulture), "sendGroupMessage", null, new StjSendContent(987654321, null, [new StjPlain("Plain", "pong 你好")])), BaselineJsonContext.Default.StjRequest);
 
-        [Benchmark(Description = "MiraiClient RequestEncoder")]
-        public byte[] MiraiClientEncoder() =>
-            RequestEncoder.Encode(++_id, "sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(987654321, null, Chain));
+        [Benchmark(Description = "MiraiClient RequestEncoder (pooled frame)")]
+        public int MiraiClientEncoder()
+        {
+            var frame = RequestEncoder.Encode(++_id, "sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(987654321, null, Chain));
+            frame.Return();
+            return frame.Length;
+        }
     }
 }

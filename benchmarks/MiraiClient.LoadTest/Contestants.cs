@@ -363,11 +363,15 @@ internal sealed class MiraiContestant : Contestant
 {
     public override string Name => "mirai";
 
+    /// <summary>Gets or sets the per-subscriber buffer (the load test's --capacity).</summary>
+    public static int Capacity { get; set; } = new MiraiConnectionOptions().EventBufferCapacity;
+
     public static MiraiConnectionOptions Options(Uri uri) => new()
     {
         Uri = uri,
         VerifyKey = "load-test",
         QQ = 10001,
+        EventBufferCapacity = Capacity,
     };
 
     public override async Task<Sample> IngestAsync(Uri uri, long events)
@@ -389,10 +393,32 @@ internal sealed class MiraiContestant : Contestant
             }
         });
         await connection.AboutAsync();
-        await consuming;
+
+        // Dropped events never arrive: stop once the stream has been quiet for a while, and say so.
+        long lastSeen = -1;
+        while (!consuming.IsCompleted)
+        {
+            await Task.WhenAny(consuming, Task.Delay(2000));
+            if (Volatile.Read(ref seen) == lastSeen)
+            {
+                break;
+            }
+
+            lastSeen = Volatile.Read(ref seen);
+        }
+
         var dropped = connection.DroppedEventCount;
-        var valid = checksum == Workload.Checksum(events) && dropped == 0;
-        return meter.Stop(Name, "ingest", events, valid, $"checksum {(checksum == Workload.Checksum(events) ? "ok" : "WRONG")}, {dropped} dropped");
+        var complete = consuming.IsCompleted;
+        var valid = complete && checksum == Workload.Checksum(events) && dropped == 0;
+        var sample = meter.Stop(Name, "ingest", events, valid, $"checksum {(checksum == Workload.Checksum(events) ? "ok" : "WRONG")}, {dropped} dropped, buffer {Capacity}");
+        if (!complete)
+        {
+            // The enumeration is still waiting; disposing the connection ends it.
+            await connection.DisposeAsync();
+            await consuming;
+        }
+
+        return sample;
     }
 
     public override async Task<(Func<Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)

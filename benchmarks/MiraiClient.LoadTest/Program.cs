@@ -13,7 +13,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length > 0 && args[0] == "child")
 {
-    // child <contestant> <base> <warmup events> <events> <sequential> <concurrent>
+    // child <contestant> <base> <warmup events> <events> <sequential> <concurrent> <capacity>
+    MiraiContestant.Capacity = int.Parse(args[7]);
     var endpoints = new Server.Endpoints(new Uri(args[2]));
     var contestant = Contestant.Create(args[1]);
     long childWarmup = long.Parse(args[3]), childEvents = long.Parse(args[4]);
@@ -33,10 +34,19 @@ if (args.Length > 0 && args[0] == "child")
 
 if (args.Length > 0 && args[0] == "resilience")
 {
-    // resilience <base> <warmup events> <events> <reconnects> <frozen 0|1>
+    // resilience <base> <warmup events> <events> <reconnects> <frozen 0|1> <capacity>
+    MiraiContestant.Capacity = int.Parse(args[6]);
     var figures = await Resilience.RunAsync(new Server.Endpoints(new Uri(args[1])), long.Parse(args[2]), long.Parse(args[3]), int.Parse(args[4]), args[5] == "1");
     Console.WriteLine("RESILIENCE " + JsonSerializer.Serialize(figures, ReportJson.Default.ResilienceReport));
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "serve")
+{
+    // For experiments: run the server alone and point a child at it.
+    await using var alone = await Server.StartAsync();
+    Console.WriteLine(alone.BaseUri);
+    await Task.Delay(Timeout.Infinite);
 }
 
 var smoke = args.Contains("--smoke");
@@ -48,10 +58,13 @@ var concurrent = Option("--concurrent", smoke ? Contestant.InFlight * 10 : Conte
 var memoryEvents = Option("--memory-events", smoke ? 10_000 : 1_000_000);
 var reconnects = Option("--reconnects", smoke ? 10 : 1_000);
 var frozen = !smoke && !args.Contains("--no-frozen");
-string[] contestants = ["raw", "stj", "peer", "mirai"];
+var capacity = Option("--capacity", new MiraiClient.MiraiConnectionOptions().EventBufferCapacity);
+var only = Array.IndexOf(args, "--contestants") is var at and >= 0 ? args[at + 1].Split(',') : null;
+string[] contestants = only ?? ["raw", "stj", "peer", "mirai"];
 
 await using var server = await Server.StartAsync();
 Console.WriteLine($"MiraiClient load test: {(smoke ? "smoke" : "full")} run, {reps} repetition(s), {events:N0} events, {sequential:N0} sequential and {concurrent:N0} concurrent requests per contestant; server {server.BaseUri}");
+Console.WriteLine($"MiraiConnection event buffer: {capacity} events per subscriber");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; frame sizes {Workload.EventFrames.Min(f => f.Length)}-{Workload.EventFrames.Max(f => f.Length)} B over {Workload.Variants} variants");
 
 var samples = new List<(int Rep, Sample Sample)>();
@@ -62,7 +75,7 @@ for (var rep = 0; rep < reps; rep++)
     for (var k = 0; k < contestants.Length; k++)
     {
         var name = contestants[(k + rep) % contestants.Length];
-        var lines = await RunChildAsync(["child", name, server.BaseUri.ToString(), warmupEvents.ToString(), events.ToString(), sequential.ToString(), concurrent.ToString()]);
+        var lines = await RunChildAsync(["child", name, server.BaseUri.ToString(), warmupEvents.ToString(), events.ToString(), sequential.ToString(), concurrent.ToString(), capacity.ToString()]);
         foreach (var line in lines.Where(l => l.StartsWith("SAMPLE ", StringComparison.Ordinal)))
         {
             var sample = JsonSerializer.Deserialize(line["SAMPLE ".Length..], ReportJson.Default.Sample)!;
@@ -73,7 +86,7 @@ for (var rep = 0; rep < reps; rep++)
     }
 }
 
-var resilienceLines = await RunChildAsync(["resilience", server.BaseUri.ToString(), warmupEvents.ToString(), memoryEvents.ToString(), reconnects.ToString(), frozen ? "1" : "0"]);
+var resilienceLines = await RunChildAsync(["resilience", server.BaseUri.ToString(), warmupEvents.ToString(), memoryEvents.ToString(), reconnects.ToString(), frozen ? "1" : "0", capacity.ToString()]);
 var resilience = JsonSerializer.Deserialize(resilienceLines.Single(l => l.StartsWith("RESILIENCE ", StringComparison.Ordinal))["RESILIENCE ".Length..], ReportJson.Default.ResilienceReport)!;
 failed |= !resilience.Valid;
 
@@ -163,6 +176,11 @@ static string Report(List<(int Rep, Sample Sample)> samples, ResilienceReport re
     string Stat(IEnumerable<double> values, string format)
     {
         var list = values.Order().ToList();
+        if (list.Count == 0)
+        {
+            return "—";
+        }
+
         var median = list.Count % 2 == 1 ? list[list.Count / 2] : (list[(list.Count / 2) - 1] + list[list.Count / 2]) / 2;
         return list.Count == 1 ? median.ToString(format) : $"{median.ToString(format)} ({list[0].ToString(format)}–{list[^1].ToString(format)})";
     }

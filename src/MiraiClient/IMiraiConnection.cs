@@ -68,7 +68,8 @@ public interface IMiraiConnection : IAsyncDisposable
     /// Events that arrive while disconnected are lost on the server side; there is no replay.</remarks>
     IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Subscribes to events of one type; see <see cref="GetEventsAsync(CancellationToken)"/>.</summary>
+    /// <summary>Subscribes to events of one type; see <see cref="GetEventsAsync(CancellationToken)"/>. Only
+    /// matching events are buffered, so other traffic never crowds them out of the buffer.</summary>
     /// <typeparam name="TEvent">The event type, for example <see cref="GroupMessage"/> or <see cref="MessageEvent"/>.</typeparam>
     /// <param name="cancellationToken">Ends the subscription cleanly.</param>
     /// <returns>The matching events in arrival order.</returns>

@@ -94,8 +94,11 @@ public sealed class MiraiConnectionOptions
     /// message is treated as a protocol fault: the connection is dropped and re-established.</summary>
     public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Gets or sets how many events each subscription buffers (default: 1024).</summary>
-    public int EventBufferCapacity { get; set; } = 1024;
+    /// <summary>Gets or sets how many events each subscription buffers before
+    /// <see cref="EventOverflowPolicy"/> applies (default: 8192). The buffer grows as needed, so a large
+    /// capacity costs memory only while a burst fills it; it should cover the longest pause of the
+    /// slowest reader, such as a stop-the-world collection or a busy machine.</summary>
+    public int EventBufferCapacity { get; set; } = 8192;
 
     /// <summary>Gets or sets what a full subscription buffer does (default: <see cref="EventOverflowPolicy.DropOldest"/>).</summary>
     public EventOverflowPolicy EventOverflowPolicy { get; set; } = EventOverflowPolicy.DropOldest;

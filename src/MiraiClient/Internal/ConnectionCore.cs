@@ -121,29 +121,15 @@ internal sealed class ConnectionCore : IDisposable
         }
     }
 
-    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, typeof(MiraiConnection));
-        return _events.Subscribe(cancellationToken);
-    }
+    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default) => GetEventsAsync<MiraiEvent>(cancellationToken);
 
     public IAsyncEnumerable<TEvent> GetEventsAsync<TEvent>(CancellationToken cancellationToken = default)
         where TEvent : MiraiEvent
     {
-        // Subscribe now, filter lazily: events arriving before enumeration starts are kept.
-        var all = GetEventsAsync(cancellationToken);
-        return Filter(all, CancellationToken.None);
-
-        static async IAsyncEnumerable<TEvent> Filter(IAsyncEnumerable<MiraiEvent> source, [EnumeratorCancellation] CancellationToken token = default)
-        {
-            await foreach (var item in source.WithCancellation(token).ConfigureAwait(false))
-            {
-                if (item is TEvent match)
-                {
-                    yield return match;
-                }
-            }
-        }
+        // Subscribe now, so events arriving before enumeration starts are kept; only events of the
+        // requested type are buffered.
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, typeof(MiraiConnection));
+        return _events.Subscribe<TEvent>(cancellationToken);
     }
 
     public async Task<int> SendFriendMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
@@ -238,20 +224,23 @@ internal sealed class ConnectionCore : IDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposal) is not null, typeof(MiraiConnection));
         var timeout = _settings.CommandTimeout;
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, _lifetime.Token);
         var id = Interlocked.Increment(ref _lastRequestId);
-        var frame = RequestEncoder.Encode(id, command, subCommand, contentType, content);
         using var activity = MiraiTelemetry.ActivitySource.StartActivity(command, ActivityKind.Client);
         activity?.SetTag("mirai.command", command);
         activity?.SetTag("mirai.sync_id", id);
         var started = _time.GetTimestamp();
         var outcome = "error";
+
+        // One deadline for the whole command, checked at each wait; no timer or token source per
+        // command: the waits take the remaining time, and disposal ends every session, which fails
+        // whatever still waits on one.
+        TimeSpan Remaining() => timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromTicks(Math.Max(0, (timeout - _time.GetElapsedTime(started)).Ticks));
+        RequestFrame? unsent = RequestEncoder.Encode(id, command, subCommand, contentType, content);
         try
         {
             while (true)
             {
-                var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
+                var session = await GetSessionAsync(Remaining(), cancellationToken).ConfigureAwait(false);
 
                 // A session that ended before the command was registered was never written to, so the
                 // command can wait for the next one without any risk of a duplicate.
@@ -264,9 +253,11 @@ internal sealed class ConnectionCore : IDisposable
 
                 try
                 {
-                    await session.SendAsync(frame, linked.Token).ConfigureAwait(false);
+                    var frame = unsent.Value;
+                    unsent = null;
+                    await session.SendAsync(frame, Remaining(), cancellationToken).ConfigureAwait(false);
                     MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
-                    var reply = await pending.Reply.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                    var reply = await pending.Reply.Task.WaitAsync(Remaining(), _time, cancellationToken).ConfigureAwait(false);
                     outcome = RecordResultCode(command, reply, activity);
                     return reply;
                 }
@@ -276,23 +267,18 @@ internal sealed class ConnectionCore : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            if (_lifetime.IsCancellationRequested)
-            {
-                throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{command}' was waiting.", ex);
-            }
-
-            if (timeoutSource.IsCancellationRequested)
-            {
-                outcome = "timeout";
-                throw new MiraiTimeoutException(command, timeout);
-            }
-
-            throw;
+            outcome = "timeout";
+            throw new MiraiTimeoutException(command, timeout);
+        }
+        catch (Exception ex) when (ex is MiraiConnectionException or ObjectDisposedException && _lifetime.IsCancellationRequested)
+        {
+            throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{command}' was waiting.", ex);
         }
         finally
         {
+            unsent?.Return();
             activity?.SetTag("mirai.outcome", outcome);
             MiraiTelemetry.CommandDuration.Record(
                 _time.GetElapsedTime(started).TotalSeconds,
@@ -323,7 +309,7 @@ internal sealed class ConnectionCore : IDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-            var session = await GetSessionAsync(linked.Token).ConfigureAwait(false);
+            var session = await GetSessionAsync(Timeout.InfiniteTimeSpan, linked.Token).ConfigureAwait(false);
             return session.SessionKey ?? throw new MiraiProtocolException("The server's handshake carried no session key, which uploads need.");
         }
         catch (OperationCanceledException ex) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -364,8 +350,17 @@ internal sealed class ConnectionCore : IDisposable
         }
     }
 
-    private async Task<Session> GetSessionAsync(CancellationToken cancellationToken)
+    /// <summary>Gets the connected session, waiting for one when the connection is between sessions.</summary>
+    /// <exception cref="TimeoutException">No session came within <paramref name="timeout"/>.</exception>
+    private ValueTask<Session> GetSessionAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // Connected: no wait and no allocation.
+        return Volatile.Read(ref _current) is { } current ? new ValueTask<Session>(current) : new ValueTask<Session>(WaitForSessionAsync(timeout, cancellationToken));
+    }
+
+    private async Task<Session> WaitForSessionAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
         while (true)
         {
             TaskCompletionSource<Session?> signal;
@@ -393,7 +388,8 @@ internal sealed class ConnectionCore : IDisposable
                 signal = _connected;
             }
 
-            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var remaining = timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromTicks(Math.Max(0, (timeout - _time.GetElapsedTime(started)).Ticks));
+            await signal.Task.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

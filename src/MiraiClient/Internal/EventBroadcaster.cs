@@ -13,7 +13,7 @@ internal sealed class EventBroadcaster
     private readonly bool _dropNewest;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private EventSubscription[] _subscribers = [];
+    private EventSink[] _subscribers = [];
     private bool _completed;
     private long _dropped;
 
@@ -34,9 +34,10 @@ internal sealed class EventBroadcaster
     /// <summary>Registers a subscriber now, so no event published after this call is missed.</summary>
     /// <param name="cancellationToken">Ends the subscription cleanly when cancelled.</param>
     /// <returns>The subscription.</returns>
-    public EventSubscription Subscribe(CancellationToken cancellationToken)
+    public EventSubscription<TEvent> Subscribe<TEvent>(CancellationToken cancellationToken)
+        where TEvent : MiraiEvent
     {
-        var subscription = new EventSubscription(this, _capacity, _dropNewest);
+        var subscription = new EventSubscription<TEvent>(this, _capacity, _dropNewest);
         lock (_gate)
         {
             if (_completed)
@@ -65,7 +66,7 @@ internal sealed class EventBroadcaster
     /// <summary>Ends every subscription; later subscriptions end at once.</summary>
     public void Complete()
     {
-        EventSubscription[] subscribers;
+        EventSink[] subscribers;
         lock (_gate)
         {
             _completed = true;
@@ -79,7 +80,7 @@ internal sealed class EventBroadcaster
         }
     }
 
-    internal void Remove(EventSubscription subscription)
+    internal void Remove(EventSink subscription)
     {
         lock (_gate)
         {
@@ -91,7 +92,7 @@ internal sealed class EventBroadcaster
         }
     }
 
-    internal void OnDropped(EventSubscription subscription, MiraiEvent item)
+    internal void OnDropped(EventSink subscription, MiraiEvent item)
     {
         var total = Interlocked.Increment(ref _dropped);
         MiraiTelemetry.EventsDropped.Add(1, new KeyValuePair<string, object?>("mirai.event", item is UnknownEvent ? "Unknown" : item.Type));
@@ -105,17 +106,32 @@ internal sealed class EventBroadcaster
     }
 }
 
-/// <summary>One subscriber's buffer, bounded in events; enumerable once.</summary>
-/// <remarks>A batch of events costs one lock and at most one wake-up of the reader, however many
-/// events it holds: waking a reader per event costs more than decoding the event.</remarks>
-internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
+/// <summary>What the broadcaster sees of a subscription.</summary>
+internal abstract class EventSink
 {
     internal long LastDropLog;
 
+    public abstract void Offer(ReadOnlySpan<MiraiEvent> batch);
+
+    public abstract void Complete();
+}
+
+/// <summary>One subscriber's buffer of the events of one type, bounded in events; enumerable once.</summary>
+/// <remarks>A batch of events costs one lock and at most one wake-up of the reader, however many events
+/// it holds, and the reader takes everything buffered in one lock too: waking a reader, or contending
+/// for a lock, per event costs more than decoding the event.</remarks>
+/// <typeparam name="TEvent">The events kept; others are not buffered and never count against the capacity.</typeparam>
+internal sealed class EventSubscription<TEvent> : EventSink, IAsyncEnumerable<TEvent>
+    where TEvent : MiraiEvent
+{
+    /// <summary>The most events the reader takes out at once.</summary>
+    private const int MaxTake = 256;
+
     private readonly EventBroadcaster _owner;
     private readonly object _gate = new();
-    private readonly MiraiEvent?[] _ring;
+    private readonly int _capacity;
     private readonly bool _dropNewest;
+    private TEvent?[] _ring;
     private int _head;
     private int _count;
     private bool _completed;
@@ -126,11 +142,13 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
     public EventSubscription(EventBroadcaster owner, int capacity, bool dropNewest)
     {
         _owner = owner;
-        _ring = new MiraiEvent?[capacity];
+        // The ring grows as needed: a large capacity costs nothing until a burst needs it.
+        _capacity = capacity;
+        _ring = new TEvent?[Math.Min(capacity, MaxTake)];
         _dropNewest = dropNewest;
     }
 
-    public void Offer(ReadOnlySpan<MiraiEvent> batch)
+    public override void Offer(ReadOnlySpan<MiraiEvent> batch)
     {
         TaskCompletionSource? waiter;
         lock (_gate)
@@ -140,8 +158,18 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
                 return;
             }
 
-            foreach (var item in batch)
+            foreach (var candidate in batch)
             {
+                if (candidate is not TEvent item)
+                {
+                    continue;
+                }
+
+                if (_count == _ring.Length && _count < _capacity)
+                {
+                    Grow();
+                }
+
                 if (_count == _ring.Length)
                 {
                     if (_dropNewest)
@@ -161,6 +189,11 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
                 _count++;
             }
 
+            if (_count == 0)
+            {
+                return;
+            }
+
             waiter = _waiter;
             _waiter = null;
         }
@@ -169,7 +202,7 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
         waiter?.TrySetResult();
     }
 
-    public void Complete()
+    public override void Complete()
     {
         TaskCompletionSource? waiter;
         lock (_gate)
@@ -187,11 +220,11 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
     {
         if (cancellationToken.CanBeCanceled)
         {
-            _endRegistration = cancellationToken.Register(static s => ((EventSubscription)s!).Complete(), this);
+            _endRegistration = cancellationToken.Register(static s => ((EventSink)s!).Complete(), this);
         }
     }
 
-    public IAsyncEnumerator<MiraiEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    public IAsyncEnumerator<TEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _enumerated, 1) != 0)
         {
@@ -201,52 +234,69 @@ internal sealed class EventSubscription : IAsyncEnumerable<MiraiEvent>
         return ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
     }
 
-    /// <summary>Takes the oldest buffered event, or gets a task that completes when there may be one.</summary>
-    private bool TryTake(out MiraiEvent? item, out Task? wait)
+    private void Grow()
+    {
+        var larger = new TEvent?[(int)Math.Min((long)_ring.Length * 2, _capacity)];
+        for (var i = 0; i < _count; i++)
+        {
+            larger[i] = _ring[(_head + i) % _ring.Length];
+        }
+
+        _ring = larger;
+        _head = 0;
+    }
+
+    /// <summary>Moves the buffered events, oldest first, into <paramref name="taken"/>; when there are none,
+    /// gets a task that completes when there may be some (or <see langword="null"/> once completed).</summary>
+    private int Take(TEvent?[] taken, out Task? wait)
     {
         lock (_gate)
         {
-            if (_count > 0)
+            var count = Math.Min(_count, taken.Length);
+            for (var i = 0; i < count; i++)
             {
-                item = _ring[_head];
+                taken[i] = _ring[_head];
                 _ring[_head] = null;
                 _head = (_head + 1) % _ring.Length;
-                _count--;
-                wait = null;
-                return true;
             }
 
-            item = null;
-            if (_completed)
+            _count -= count;
+            wait = null;
+            if (count == 0 && !_completed)
             {
-                wait = null;
-                return false;
+                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _waiter.Task;
             }
 
-            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            wait = _waiter.Task;
-            return false;
+            return count;
         }
     }
 
-    private async IAsyncEnumerable<MiraiEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var taken = new TEvent?[Math.Min(_capacity, MaxTake)];
         try
         {
             while (true)
             {
-                if (TryTake(out var item, out var wait))
+                var count = Take(taken, out var wait);
+                if (count == 0)
                 {
-                    yield return item!;
+                    if (wait is null)
+                    {
+                        yield break;
+                    }
+
+                    await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                if (wait is null)
+                for (var i = 0; i < count; i++)
                 {
-                    yield break;
+                    var item = taken[i]!;
+                    taken[i] = null;
+                    yield return item;
                 }
-
-                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

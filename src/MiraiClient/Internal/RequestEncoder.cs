@@ -5,16 +5,34 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace MiraiClient.Internal;
 
+/// <summary>An encoded request in an array rented from <see cref="ArrayPool{T}.Shared"/>; whoever holds it
+/// last returns it with <see cref="Return"/>.</summary>
+internal readonly record struct RequestFrame(byte[] Buffer, int Length)
+{
+    public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, Length);
+
+    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+}
+
 /// <summary>Writes request frames: <c>{"syncId":"…","command":"…","subCommand":…,"content":…}</c>.</summary>
 /// <remarks>The <c>syncId</c> key is always written (the server rejects a frame without it) and is a
 /// decimal string, which is never the empty handshake id and, being non-negative, never the default
-/// reserved id "-1".</remarks>
+/// reserved id "-1". The writer and its buffer are reused per thread, so encoding allocates nothing
+/// beyond what the content's serializer needs.</remarks>
 internal static class RequestEncoder
 {
-    public static byte[] Encode(long id, string command, string? subCommand, JsonTypeInfo? contentType, object? content)
+    [ThreadStatic]
+    private static EncoderState? t_state;
+
+    /// <summary>Encodes a request into pooled memory.</summary>
+    /// <returns>The frame; the caller owns it and must return it.</returns>
+    public static RequestFrame Encode(long id, string command, string? subCommand, JsonTypeInfo? contentType, object? content)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var state = t_state ??= new EncoderState();
+        var (buffer, writer) = (state.Buffer, state.Writer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartObject();
             Span<char> digits = stackalloc char[20];
@@ -41,8 +59,42 @@ internal static class RequestEncoder
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            var rented = ArrayPool<byte>.Shared.Rent(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(rented);
+            return new RequestFrame(rented, buffer.WrittenCount);
         }
+        finally
+        {
+            // A rare huge request (an image as base64) must not pin its buffer to the thread for ever.
+            if (buffer.Capacity > EncoderState.KeptCapacity)
+            {
+                t_state = null;
+            }
+        }
+    }
 
-        return buffer.WrittenSpan.ToArray();
+    /// <summary>Encodes a request into a new array (tests and tools).</summary>
+    /// <returns>The frame's bytes.</returns>
+    public static byte[] EncodeToArray(long id, string command, string? subCommand, JsonTypeInfo? contentType, object? content)
+    {
+        var frame = Encode(id, command, subCommand, contentType, content);
+        try
+        {
+            return frame.Memory.ToArray();
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    private sealed class EncoderState
+    {
+        public const int KeptCapacity = 64 * 1024;
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; } = new(Stream.Null);
     }
 }

@@ -28,7 +28,7 @@ internal sealed class Session : IAsyncDisposable
 
     /// <summary>Events are handed to subscribers in batches of at most this many; a smaller batch goes
     /// as soon as the socket has nothing more to read, so batching never delays an event.</summary>
-    private const int MaxEventBatch = 64;
+    private const int MaxEventBatch = 256;
 
     private readonly ConnectionSettings _settings;
     private readonly ILogger _logger;
@@ -156,17 +156,37 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one text frame. The token bounds the wait for the socket; once the frame is being
-    /// written, cancelling stops the wait but not the write (cancelling a write would kill the socket).</summary>
-    /// <param name="frame">The UTF-8 frame; must stay unchanged until the write finishes.</param>
-    /// <param name="cancellationToken">Bounds the caller's wait.</param>
+    /// <summary>Sends one text frame and takes ownership of it: the frame goes back to the pool once the
+    /// write is over (or at once when it never starts). The timeout and the token bound the caller's wait;
+    /// once the frame is being written, giving up stops the wait but not the write (cancelling a write
+    /// would kill the socket).</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="timeout">Bounds the caller's wait.</param>
+    /// <param name="cancellationToken">Abandons the caller's wait.</param>
     /// <returns>A task that completes when the frame was handed to the socket.</returns>
-    public async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <exception cref="TimeoutException">The socket did not take the frame in time.</exception>
+    public async Task SendAsync(RequestFrame frame, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool entered;
+        try
+        {
+            entered = await _sendLock.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            frame.Return();
+            throw;
+        }
 
-        // The write reports failure as a value, so abandoning it on cancellation leaves nothing unobserved.
-        var failure = await WriteAsync(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!entered)
+        {
+            frame.Return();
+            throw new TimeoutException();
+        }
+
+        // The write reports failure as a value, so abandoning it leaves nothing unobserved.
+        var write = WriteAsync(frame);
+        var failure = write.IsCompleted ? write.Result : await write.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             var end = _end.Task.Result;
@@ -314,11 +334,11 @@ internal sealed class Session : IAsyncDisposable
         _settings.ConfigureWebSocket?.Invoke(options);
     }
 
-    private async Task<Exception?> WriteAsync(ReadOnlyMemory<byte> frame)
+    private async Task<Exception?> WriteAsync(RequestFrame frame)
     {
         try
         {
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _cts.Token).ConfigureAwait(false);
+            await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _cts.Token).ConfigureAwait(false);
             return null;
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -332,6 +352,7 @@ internal sealed class Session : IAsyncDisposable
         finally
         {
             _sendLock.Release();
+            frame.Return();
         }
     }
 
@@ -641,7 +662,7 @@ internal sealed class Session : IAsyncDisposable
         Volatile.Write(ref _probeId, id);
         try
         {
-            await SendAsync(RequestEncoder.Encode(id, "about", null, null, null), _cts.Token).ConfigureAwait(false);
+            await SendAsync(RequestEncoder.Encode(id, "about", null, null, null), Timeout.InfiniteTimeSpan, _cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
