@@ -12,7 +12,7 @@ internal static class Replies
     {
         try
         {
-            return Envelope("", reply).Code;
+            return Envelope("", reply, readMessage: false).Code;
         }
         catch (MiraiProtocolException)
         {
@@ -28,6 +28,12 @@ internal static class Replies
 
     public static int SendReceipt(string command, byte[] reply)
     {
+        // The usual success receipt is read in place; anything else takes the serializer's path.
+        if (TryReadSuccessReceipt(reply, out var messageId))
+        {
+            return messageId;
+        }
+
         var receipt = Deserialize(command, reply, MiraiJsonContext.Default.SendMessageReply);
         ThrowIfError(command, receipt.Code, receipt.Msg);
         return receipt.MessageId;
@@ -108,6 +114,54 @@ internal static class Replies
         return Deserialize(command, reply, info);
     }
 
+    /// <summary>Reads <c>{"code":0,"msg":"…","messageId":n}</c> without allocating.</summary>
+    private static bool TryReadSuccessReceipt(ReadOnlySpan<byte> reply, out int messageId)
+    {
+        messageId = 0;
+        int? code = null;
+        try
+        {
+            var reader = new Utf8JsonReader(reply);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("code"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value))
+                    {
+                        return false;
+                    }
+
+                    code = value;
+                }
+                else if (reader.ValueTextEquals("messageId"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out messageId))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            return code == 0 && reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static void ThrowIfError(string command, int? code, string? message)
     {
         if (code is { } value && value != 0)
@@ -144,7 +198,7 @@ internal static class Replies
         return data;
     }
 
-    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, ReadOnlySpan<byte> reply)
+    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, ReadOnlySpan<byte> reply, bool readMessage = true)
     {
         try
         {
@@ -165,7 +219,7 @@ internal static class Replies
                     reader.Read();
                     code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
                 }
-                else if (reader.ValueTextEquals("msg"u8))
+                else if (readMessage && reader.ValueTextEquals("msg"u8))
                 {
                     reader.Read();
                     msg = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
