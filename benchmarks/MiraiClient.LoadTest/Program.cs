@@ -46,7 +46,8 @@ if (args.Length > 0 && args[0] == "serve")
     // For experiments: run the server alone and point a child at it.
     await using var alone = await Server.StartAsync();
     Console.WriteLine(alone.BaseUri);
-    await Task.Delay(Timeout.Infinite);
+    await alone.WaitForShutdownAsync();
+    return 0;
 }
 
 var smoke = args.Contains("--smoke");
@@ -206,11 +207,11 @@ static string Report(List<(int Rep, Sample Sample)> samples, ResilienceReport re
     b.AppendLine();
     b.AppendLine("### Command round trips (sendGroupMessage)");
     b.AppendLine();
-    b.AppendLine("| Contestant | p50 µs (1 in flight) | p99 µs (1 in flight) | requests/s (64 in flight) | client CPU µs/request | allocated B/request |");
-    b.AppendLine("|---|---:|---:|---:|---:|---:|");
+    b.AppendLine("| Contestant | p50 µs (1 in flight) | p99 µs (1 in flight) | allocated B/request (1 in flight) | requests/s (64 in flight) | client CPU µs/request (64 in flight) | allocated B/request (64 in flight) |");
+    b.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
     foreach (var (name, label) in new[] { ("raw", "raw ClientWebSocket (physical limit)"), ("stj", "raw + STJ source-gen records"), ("peer", "Websocket.Client + Newtonsoft"), ("mirai", "MiraiConnection.SendGroupMessageAsync") })
     {
-        b.AppendLine($"| {label} | {Column(name, "rtt1", s => s.P50Microseconds, "0")} | {Column(name, "rtt1", s => s.P99Microseconds, "0")} | {Column(name, "rtt64", s => s.PerSecond, "N0")} | {Column(name, "rtt64", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(name, "rtt64", s => s.BytesPerItem, "N0")} |");
+        b.AppendLine($"| {label} | {Column(name, "rtt1", s => s.P50Microseconds, "0")} | {Column(name, "rtt1", s => s.P99Microseconds, "0")} | {Column(name, "rtt1", s => s.BytesPerItem, "N0")} | {Column(name, "rtt64", s => s.PerSecond, "N0")} | {Column(name, "rtt64", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(name, "rtt64", s => s.BytesPerItem, "N0")} |");
     }
 
     b.AppendLine();
@@ -228,7 +229,8 @@ static string Report(List<(int Rep, Sample Sample)> samples, ResilienceReport re
     b.AppendLine($"| round trip p50 ÷ best practice | {Ratio("rtt1", "stj", s => s.P50Microseconds)} | — |");
     b.AppendLine($"| requests/s ÷ raw (64 in flight) | {Ratio("rtt64", "raw", s => s.PerSecond)} | ≥ 0.9 |");
     b.AppendLine($"| requests/s ÷ best practice (64 in flight) | {Ratio("rtt64", "stj", s => s.PerSecond)} | — |");
-    b.AppendLine($"| allocated B/request | {Column("mirai", "rtt64", s => s.BytesPerItem, "N0")} | ≤ 800 |");
+    b.AppendLine($"| allocated B/request, 1 in flight | {Column("mirai", "rtt1", s => s.BytesPerItem, "N0")} | ≤ 800 |");
+    b.AppendLine($"| allocated B/request, 64 in flight | {Column("mirai", "rtt64", s => s.BytesPerItem, "N0")} | ≤ 800 |");
     b.AppendLine();
     b.AppendLine("### Reconnects, dead peers and memory (MiraiConnection)");
     b.AppendLine();

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MiraiClient.LoadTest;
@@ -61,6 +62,9 @@ internal sealed class Server : IAsyncDisposable
         server.BaseUri = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal));
         return server;
     }
+
+    /// <summary>Completes on Ctrl+C or SIGTERM.</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -374,7 +374,9 @@ internal sealed class Session : IAsyncDisposable
                         limit = Math.Min(buffer.Length, _settings.MaxMessageSize);
                     }
 
-                    var receive = _socket.ReceiveAsync(buffer.AsMemory(count, limit - count), _cts.Token);
+                    // No token: ending the session aborts the socket, which ends a pending receive, and a
+                    // token would cost a registration on every message.
+                    var receive = _socket.ReceiveAsync(buffer.AsMemory(count, limit - count), CancellationToken.None);
                     if (!receive.IsCompleted)
                     {
                         // Nothing more to read yet: hand over what was decoded before waiting.
