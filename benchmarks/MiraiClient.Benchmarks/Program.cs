@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using MiraiClient;
+using MiraiClient.Baselines;
 using MiraiClient.Benchmarks;
 using MiraiClient.Internal;
 
@@ -18,7 +19,7 @@ namespace MiraiClient.Benchmarks
         [Benchmark(Baseline = true, Description = "STJ source-gen records")]
         public string StjRecords()
         {
-            var frame = JsonSerializer.Deserialize(Frames.GroupMessage, BaselineJsonContext.Default.StjFrame)!;
+            var frame = JsonSerializer.Deserialize(Frames.GroupMessage, StjJson.Default.StjFrame)!;
             return frame.Data.Sender.MemberName;
         }
 
@@ -44,7 +45,7 @@ namespace MiraiClient.Benchmarks
         public string NewtonsoftJObject()
         {
             var root = Newtonsoft.Json.Linq.JObject.Parse(System.Text.Encoding.UTF8.GetString(Frames.GroupMessage));
-            var message = root["data"]!.ToObject<NewtonsoftGroupMessage>()!;
+            var message = root["data"]!.ToObject<PeerGroupMessage>()!;
             return message.Sender!.MemberName!;
         }
     }
@@ -78,7 +79,7 @@ namespace MiraiClient.Benchmarks
 
         [Benchmark(Baseline = true, Description = "STJ source-gen records")]
         public byte[] StjRecords() =>
-            JsonSerializer.SerializeToUtf8Bytes(new StjRequest((++_id).ToString(System.Globalization.CultureInfo.InvariantCulture), "sendGroupMessage", null, new StjSendContent(987654321, null, [new StjPlain("Plain", "pong 你好")])), BaselineJsonContext.Default.StjRequest);
+            JsonSerializer.SerializeToUtf8Bytes(new StjRequest((++_id).ToString(System.Globalization.CultureInfo.InvariantCulture), "sendGroupMessage", null, new StjSendContent(987654321, null, [new StjPlain("Plain", "pong 你好")])), StjJson.Default.StjRequest);
 
         [Benchmark(Description = "MiraiClient RequestEncoder (pooled frame)")]
         public int MiraiClientEncoder()
