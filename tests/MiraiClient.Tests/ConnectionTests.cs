@@ -417,6 +417,69 @@ public class ConnectionTests(ITestOutputHelper output) : ConnectionTestBase(outp
     }
 
     [Fact]
+    public async Task ATypedSubscription_BuffersOnlyItsType_SoOtherTrafficNeverCrowdsItOut()
+    {
+        var backend = await StartBackendAsync();
+        var options = FastOptions(backend.Uri);
+        options.EventBufferCapacity = 4;
+        var connection = CreateConnection(options);
+        var groups = connection.GetEventsAsync<GroupMessage>(TestToken).GetAsyncEnumerator(TestToken);
+        var all = connection.GetEventsAsync(TestToken).GetAsyncEnumerator(TestToken);
+        await Within(connection.ConnectAsync(TestToken));
+
+        // Nobody reads while 3 group messages arrive among 40 friend messages: more events than the
+        // capacity, but fewer group messages.
+        for (var i = 0; i < 40; i++)
+        {
+            await backend.PushFriendMessageAsync(1, "f" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (i % 20 == 0)
+            {
+                await backend.PushGroupMessageAsync(2, 3, "g" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        await backend.PushGroupMessageAsync(2, 3, "last");
+        var seen = new List<string>();
+        while (seen.Count < 3 && await Within(groups.MoveNextAsync().AsTask()))
+        {
+            seen.Add(groups.Current.MessageChain.ToPlainText());
+        }
+
+        Assert.Equal(["g0", "g20", "last"], seen);
+
+        // The untyped subscription of the same capacity kept only the newest 4 and counted the rest.
+        Assert.True(await Within(all.MoveNextAsync().AsTask()));
+        Assert.Equal(43 - 4, connection.DroppedEventCount);
+        await groups.DisposeAsync();
+        await all.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ABurstLargerThanTheInitialRing_IsKeptWhole_UpToTheCapacity()
+    {
+        var backend = await StartBackendAsync();
+        var connection = CreateConnection(FastOptions(backend.Uri));
+        var events = connection.GetEventsAsync<FriendMessage>(TestToken).GetAsyncEnumerator(TestToken);
+        await Within(connection.ConnectAsync(TestToken));
+
+        // 3000 events while nobody reads: the default capacity (8192) holds them all, in order.
+        const int Burst = 3000;
+        for (var i = 0; i < Burst; i++)
+        {
+            await backend.PushFriendMessageAsync(1, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        for (var i = 0; i < Burst; i++)
+        {
+            Assert.True(await Within(events.MoveNextAsync().AsTask()));
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), events.Current.MessageChain.ToPlainText());
+        }
+
+        Assert.Equal(0, connection.DroppedEventCount);
+        await events.DisposeAsync();
+    }
+
+    [Fact]
     public async Task DropNewestPolicy_KeepsTheOldestBufferedEvents()
     {
         var backend = await StartBackendAsync();

@@ -245,10 +245,11 @@ internal sealed class ConnectionCore : IDisposable
         // The command's deadline comes from a pool (its timer is reused), and a linked source is made
         // only for a caller's token that can be cancelled; disposal needs no token here, because it
         // ends every session, which fails whatever still waits on one.
+        // Encoded first: content that cannot be serialized fails here, before anything needs returning.
+        RequestFrame? unsent = RequestEncoder.Encode(id, command, subCommand, contentType, content);
         var deadline = RentDeadline(timeout);
         var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token) : null;
         var token = linked?.Token ?? deadline.Token;
-        RequestFrame? unsent = RequestEncoder.Encode(id, command, subCommand, contentType, content);
         try
         {
             while (true)
