@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using MiraiClient.Internal;
 using MiraiClient.Testing;
 using MiraiClient.Tests.Infrastructure;
@@ -129,9 +130,24 @@ public class DecoderFuzzTests(ITestOutputHelper output)
         bytes.InsertRange(at, Encoding.UTF8.GetBytes(replacement()));
     }
 
+    private static readonly byte[] EventFramePrefix = MessageEventReader.EventFramePrefix("-1")!;
+
+    [ThreadStatic]
+    private static DecodeCache? t_cache;
+
+    private static long s_acceptedByOnePass;
+
     /// <summary>Everything the receive path does with one inbound message, and the reply decoders.</summary>
     private static void Decode(byte[] frame)
     {
+        // The one-pass reader returns false rather than throw, and whatever it accepts the general
+        // path must decode to the same event.
+        var cache = t_cache ??= new DecodeCache();
+        var accepted = MessageEventReader.TryReadEventFrame(frame, EventFramePrefix, cache, out var fast);
+        if (accepted)
+        {
+            Interlocked.Increment(ref s_acceptedByOnePass);
+        }
         try
         {
             var info = FrameReader.Read(frame, "-1"u8);
@@ -139,7 +155,15 @@ public class DecoderFuzzTests(ITestOutputHelper output)
             switch (info.Kind)
             {
                 case FrameKind.Event:
-                    EventDecoder.Decode(data, out _);
+                    var general = EventDecoder.DecodeWithSerializer(data, out _);
+                    if (accepted)
+                    {
+                        var expected = JsonSerializer.Serialize(general, general.GetType(), MiraiJsonContext.Default);
+                        var actual = JsonSerializer.Serialize(fast!, fast!.GetType(), MiraiJsonContext.Default);
+                        Assert.True(general.GetType() == fast.GetType() && expected == actual, $"The one-pass reader disagrees with the serializer on {Encoding.UTF8.GetString(frame)}");
+                    }
+
+                    EventDecoder.Decode(data, cache, out _);
                     break;
                 case FrameKind.Handshake:
                     FrameReader.ReadHandshake(data);
@@ -158,6 +182,7 @@ public class DecoderFuzzTests(ITestOutputHelper output)
         }
         catch (MiraiProtocolException)
         {
+            Assert.False(accepted, $"The one-pass reader accepted a frame the general path rejects: {Encoding.UTF8.GetString(frame)}");
         }
     }
 
@@ -208,7 +233,7 @@ public class DecoderFuzzTests(ITestOutputHelper output)
 
         AssemblyMonitor.CollectGarbage();
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
-        output.WriteLine($"{budget} frames from {seeds.Count} seeds in {clock.Elapsed.TotalSeconds:F1} s ({budget / clock.Elapsed.TotalSeconds:F0}/s); slowest frame {longest.TotalMilliseconds:F1} ms; heap {heapBefore / 1024} KiB → {heapAfter / 1024} KiB");
+        output.WriteLine($"{budget} frames from {seeds.Count} seeds in {clock.Elapsed.TotalSeconds:F1} s ({budget / clock.Elapsed.TotalSeconds:F0}/s); slowest frame {longest.TotalMilliseconds:F1} ms; heap {heapBefore / 1024} KiB → {heapAfter / 1024} KiB; {Interlocked.Read(ref s_acceptedByOnePass)} frames taken by the one-pass reader, each identical to the serializer's event");
         Assert.True(longest < TimeSpan.FromSeconds(1), $"a frame took {longest}");
         Assert.True(heapAfter - heapBefore < 16 * 1024 * 1024, "the decoder kept memory");
     }
