@@ -16,6 +16,9 @@ internal abstract class Contestant
 {
     public const int InFlight = 64;
 
+    /// <summary>Bounds every wait on the server, so a lost event fails the run instead of hanging it.</summary>
+    protected static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+
     public abstract string Name { get; }
 
     public static Contestant Create(string name) => name switch
@@ -290,10 +293,10 @@ internal sealed class PeerContestant : Contestant
             }
         });
         await client.Start();
-        await handshake.Task;
+        await handshake.Task.WaitAsync(StepTimeout);
         var meter = Meter.Start();
         client.Send(Workload.AboutRequest(1));
-        await done.Task;
+        await done.Task.WaitAsync(StepTimeout);
         var valid = checksum == Workload.Checksum(events);
         var sample = meter.Stop(Name, "ingest", events, valid, $"checksum {(valid ? "ok" : "WRONG")}");
         await client.Stop(WebSocketCloseStatus.NormalClosure, "");
@@ -322,7 +325,7 @@ internal sealed class PeerContestant : Contestant
             }
         });
         await client.Start();
-        await handshake.Task;
+        await handshake.Task.WaitAsync(StepTimeout);
         long lastId = 0;
 
         Task<int> RoundTrip()

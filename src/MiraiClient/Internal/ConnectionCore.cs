@@ -274,9 +274,9 @@ internal sealed class ConnectionCore : IDisposable
                     byte[] reply;
 
                     // A registration on the command's token costs less than a wrapper task per command.
-                    using (token.UnsafeRegister(static (state, fired) => ((PendingRequest)state!).Reply.TrySetCanceled(fired), pending))
+                    using (token.UnsafeRegister(static (state, fired) => ((PendingRequest)state!).TrySetCanceled(fired), pending))
                     {
-                        reply = await pending.Reply.Task.ConfigureAwait(false);
+                        reply = await pending.Task.ConfigureAwait(false);
                     }
 
                     outcome = RecordResultCode(command, reply, activity);

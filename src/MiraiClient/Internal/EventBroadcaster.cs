@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MiraiClient.Internal;
 
-/// <summary>Fans events out to subscribers, one bounded channel each. Publishing never waits.</summary>
+/// <summary>Fans events out to subscribers, one bounded ring each. Publishing never waits.</summary>
 internal sealed class EventBroadcaster
 {
     private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(5);
@@ -151,6 +151,10 @@ internal sealed class EventSubscription<TEvent> : EventSink, IAsyncEnumerable<TE
     public override void Offer(ReadOnlySpan<MiraiEvent> batch)
     {
         TaskCompletionSource? waiter;
+
+        // Drops are reported after the lock is released: reporting logs and records a metric, which
+        // runs listeners' code.
+        List<MiraiEvent>? dropped = null;
         lock (_gate)
         {
             if (_completed)
@@ -174,28 +178,33 @@ internal sealed class EventSubscription<TEvent> : EventSink, IAsyncEnumerable<TE
                 {
                     if (_dropNewest)
                     {
-                        _owner.OnDropped(this, item);
+                        (dropped ??= []).Add(item);
                         continue;
                     }
 
-                    var oldest = _ring[_head]!;
+                    (dropped ??= []).Add(_ring[_head]!);
                     _ring[_head] = null;
                     _head = (_head + 1) % _ring.Length;
                     _count--;
-                    _owner.OnDropped(this, oldest);
                 }
 
                 _ring[(_head + _count) % _ring.Length] = item;
                 _count++;
             }
 
-            if (_count == 0)
+            waiter = _count == 0 ? null : _waiter;
+            if (waiter is not null)
             {
-                return;
+                _waiter = null;
             }
+        }
 
-            waiter = _waiter;
-            _waiter = null;
+        if (dropped is not null)
+        {
+            foreach (var item in dropped)
+            {
+                _owner.OnDropped(this, item);
+            }
         }
 
         // The reader continues on the pool (the source runs continuations asynchronously), never on the receive loop.

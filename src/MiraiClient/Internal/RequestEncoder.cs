@@ -74,21 +74,6 @@ internal static class RequestEncoder
         }
     }
 
-    /// <summary>Encodes a request into a new array (tests and tools).</summary>
-    /// <returns>The frame's bytes.</returns>
-    public static byte[] EncodeToArray(long id, string command, string? subCommand, JsonTypeInfo? contentType, object? content)
-    {
-        var frame = Encode(id, command, subCommand, contentType, content);
-        try
-        {
-            return frame.Memory.ToArray();
-        }
-        finally
-        {
-            frame.Return();
-        }
-    }
-
     private sealed class EncoderState
     {
         public const int KeptCapacity = 64 * 1024;

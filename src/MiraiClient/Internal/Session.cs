@@ -7,11 +7,9 @@ namespace MiraiClient.Internal;
 /// <summary>How one session ended.</summary>
 internal sealed record SessionEnd(DisconnectReason Reason, Exception? Error, string Detail);
 
-/// <summary>A request waiting for its reply.</summary>
+/// <summary>A request waiting for its reply; it is the reply's completion source itself, one object fewer per command.</summary>
 internal sealed class PendingRequest(long sentAt, long deadline) : TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
-    /// <summary>Gets the reply's completion source: the request itself, one object fewer per command.</summary>
-    public TaskCompletionSource<byte[]> Reply => this;
 
     public long SentAt { get; } = sentAt;
 
@@ -246,9 +244,9 @@ internal sealed class Session : IAsyncDisposable
 
         foreach (var pending in orphans)
         {
-            if (pending.Reply.TrySetException(new MiraiConnectionLostException(reason, $"The connection dropped while the command was in flight ({reason}: {detail}); it was not resent.", error)))
+            if (pending.TrySetException(new MiraiConnectionLostException(reason, $"The connection dropped while the command was in flight ({reason}: {detail}); it was not resent.", error)))
             {
-                _ = pending.Reply.Task.Exception;
+                _ = pending.Task.Exception;
             }
         }
 
@@ -428,10 +426,15 @@ internal sealed class Session : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-
-            // Events that arrived before the end are delivered before the state changes.
-            FlushEvents();
-            End(end.Reason, end.Error, end.Detail);
+            try
+            {
+                // Events that arrived before the end are delivered before the state changes.
+                FlushEvents();
+            }
+            finally
+            {
+                End(end.Reason, end.Error, end.Detail);
+            }
         }
     }
 
@@ -522,7 +525,7 @@ internal sealed class Session : IAsyncDisposable
 
                 if (pending is not null)
                 {
-                    pending.Reply.TrySetResult(data.ToArray());
+                    pending.TrySetResult(data.ToArray());
                 }
                 else if (frame.RequestId != Volatile.Read(ref _probeId) || frame.RequestId < 0)
                 {

@@ -202,7 +202,9 @@ public class ConformanceTests(ITestOutputHelper output) : ConnectionTestBase(out
         if (name == "request-envelope.json")
         {
             // A client frame: ours carries the same four keys (syncId as a string, which the server echoes back).
-            using var ours = JsonDocument.Parse(RequestEncoder.EncodeToArray(123, "sendFriendMessage", null, MiraiJsonContext.Default.EmptyContent, new EmptyContent()));
+            var encoded = RequestEncoder.Encode(123, "sendFriendMessage", null, MiraiJsonContext.Default.EmptyContent, new EmptyContent());
+            using var ours = JsonDocument.Parse(encoded.Memory.ToArray());
+            encoded.Return();
             Assert.Equal(json.EnumerateObject().Select(p => p.Name).Order(), ours.RootElement.EnumerateObject().Select(p => p.Name).Order());
             Assert.Equal("123", ours.RootElement.GetProperty("syncId").GetString());
             return;
