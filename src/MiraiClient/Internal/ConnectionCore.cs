@@ -267,10 +267,14 @@ internal sealed class ConnectionCore : IDisposable
 
                 try
                 {
+                    // A write failure ends the session, which fails the pending request: the reply is the only thing to wait for.
                     var frame = unsent.Value;
                     unsent = null;
-                    await session.SendAsync(frame, token).ConfigureAwait(false);
-                    MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
+                    if (session.Post(frame, pending))
+                    {
+                        MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
+                    }
+
                     byte[] reply;
 
                     // A registration on the command's token costs less than a wrapper task per command.

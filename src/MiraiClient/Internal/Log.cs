@@ -60,9 +60,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1018, EventName = "BackgroundTaskFailed", Level = LogLevel.Error, Message = "Background task {Name} failed unexpectedly")]
     public static partial void BackgroundTaskFailed(ILogger logger, string name, Exception exception);
 
-    [LoggerMessage(EventId = 1019, EventName = "ProbeFailed", Level = LogLevel.Debug, Message = "A heartbeat probe could not be sent")]
-    public static partial void ProbeFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 1020, EventName = "DisconnectedDetail", Level = LogLevel.Debug, Message = "Connection ended: {Reason}; the underlying error follows")]
     public static partial void DisconnectedDetail(ILogger logger, DisconnectReason reason, Exception? exception);
 

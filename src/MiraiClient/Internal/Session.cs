@@ -7,6 +7,9 @@ namespace MiraiClient.Internal;
 /// <summary>How one session ended.</summary>
 internal sealed record SessionEnd(DisconnectReason Reason, Exception? Error, string Detail);
 
+/// <summary>A frame waiting for the socket, and the request it carries, if any.</summary>
+internal readonly record struct Outgoing(RequestFrame Frame, PendingRequest? Request);
+
 /// <summary>A request waiting for its reply; it is the reply's completion source itself, one object fewer per command.</summary>
 internal sealed class PendingRequest(long sentAt, long deadline) : TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
@@ -44,7 +47,11 @@ internal sealed class Session : IAsyncDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly object _outboxGate = new();
+    private readonly Queue<Outgoing> _outbox = new();
+    private bool _writing;
+    private bool _outboxClosed;
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private bool _pendingClosed;
     private long _lastInbound;
@@ -155,33 +162,38 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one text frame and takes ownership of it: the frame goes back to the pool once the
-    /// write is over (or at once when it never starts). The token bounds the caller's wait;
-    /// once the frame is being written, giving up stops the wait but not the write (cancelling a write
-    /// would kill the socket).</summary>
+    /// <summary>Queues a frame for the socket and takes ownership of it; the frame goes back to the pool
+    /// once written, skipped or dropped. Frames go out in the order they were posted. A caller that finds
+    /// no write in progress writes, inline, everything queued until the queue is empty; the others return
+    /// at once. So a burst of commands costs no lock hand-over per frame, and nobody waits for a write:
+    /// a failed write ends the session, which fails every request still waiting.</summary>
     /// <param name="frame">The frame.</param>
-    /// <param name="cancellationToken">Abandons the caller's wait.</param>
-    /// <returns>A task that completes when the frame was handed to the socket.</returns>
-    public async Task SendAsync(RequestFrame frame, CancellationToken cancellationToken)
+    /// <param name="request">The request the frame carries; once it has completed (cancelled or timed
+    /// out) before its turn, the frame is not written at all.</param>
+    /// <returns><see langword="false"/> when the session already ended (the frame was returned unsent).</returns>
+    public bool Post(RequestFrame frame, PendingRequest? request)
     {
-        try
+        bool startWriter;
+        lock (_outboxGate)
         {
-            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            frame.Return();
-            throw;
+            if (_outboxClosed)
+            {
+                frame.Return();
+                return false;
+            }
+
+            _outbox.Enqueue(new Outgoing(frame, request));
+            startWriter = !_writing;
+            _writing = true;
         }
 
-        // The write reports failure as a value, so abandoning it leaves nothing unobserved.
-        var write = WriteAsync(frame);
-        var failure = write.IsCompleted ? write.Result : await write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
+        if (startWriter)
         {
-            var end = _end.Task.Result;
-            throw new MiraiConnectionLostException(end.Reason, $"The connection dropped while sending ({end.Reason}: {end.Detail}); the command was not resent.", failure);
+            // Never faults: a failed write ends the session with its cause.
+            _ = WriteOutboxAsync();
         }
+
+        return true;
     }
 
     /// <summary>Closes the socket politely, each half bounded by the close timeout, then ends the session.</summary>
@@ -193,7 +205,7 @@ internal sealed class Session : IAsyncDisposable
             try
             {
                 // The socket allows one writer: wait for a running write, but not for long.
-                if (await _sendLock.WaitAsync(_settings.CloseTimeout).ConfigureAwait(false))
+                if (await _writeLock.WaitAsync(_settings.CloseTimeout).ConfigureAwait(false))
                 {
                     try
                     {
@@ -202,7 +214,7 @@ internal sealed class Session : IAsyncDisposable
                     }
                     finally
                     {
-                        _sendLock.Release();
+                        _writeLock.Release();
                     }
 
                     await _receiveLoop.WaitAsync(_settings.CloseTimeout, _time).ConfigureAwait(false);
@@ -240,6 +252,16 @@ internal sealed class Session : IAsyncDisposable
             _pendingClosed = true;
             orphans = [.. _pending.Values];
             _pending.Clear();
+        }
+
+        lock (_outboxGate)
+        {
+            // Frames nobody started writing go back to the pool; the writer returns the one it holds.
+            _outboxClosed = true;
+            while (_outbox.TryDequeue(out var unsent))
+            {
+                unsent.Frame.Return();
+            }
         }
 
         foreach (var pending in orphans)
@@ -324,25 +346,64 @@ internal sealed class Session : IAsyncDisposable
         _settings.ConfigureWebSocket?.Invoke(options);
     }
 
-    private async Task<Exception?> WriteAsync(RequestFrame frame)
+    private async Task WriteOutboxAsync()
     {
+        // Uncontended unless the session is closing; then this waits for the close, whose abort makes the writes below fail fast.
+        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _cts.Token).ConfigureAwait(false);
-            return null;
+            while (true)
+            {
+                Outgoing next;
+                lock (_outboxGate)
+                {
+                    if (!_outbox.TryDequeue(out next))
+                    {
+                        _writing = false;
+                        return;
+                    }
+                }
+
+                try
+                {
+                    if (next.Request?.Task.IsCompleted == true)
+                    {
+                        // Its caller gave up before the frame's turn: the server never sees it.
+                        continue;
+                    }
+
+                    await _socket.SendAsync(next.Frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _cts.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    next.Frame.Return();
+                }
+            }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex)
         {
-            // A socket aborted by someone other than this session was aborted by the runtime's
-            // keep-alive: the peer stopped answering pings.
-            var byKeepAlive = _socket.State == WebSocketState.Aborted && !_cts.IsCancellationRequested;
-            End(byKeepAlive ? DisconnectReason.HeartbeatTimeout : DisconnectReason.TransportError, ex, byKeepAlive ? "the WebSocket keep-alive got no pong" : "a write failed");
-            return ex;
+            if (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+            {
+                // A socket aborted by someone other than this session was aborted by the runtime's
+                // keep-alive: the peer stopped answering pings.
+                var byKeepAlive = _socket.State == WebSocketState.Aborted && !_cts.IsCancellationRequested;
+                End(byKeepAlive ? DisconnectReason.HeartbeatTimeout : DisconnectReason.TransportError, ex, byKeepAlive ? "the WebSocket keep-alive got no pong" : "a write failed");
+            }
+            else
+            {
+                Log.BackgroundTaskFailed(_logger, "writer", ex);
+                End(DisconnectReason.TransportError, ex, "the writer failed");
+            }
+
+            lock (_outboxGate)
+            {
+                // End closed the outbox, so nobody starts another writer.
+                _writing = false;
+            }
         }
         finally
         {
-            _sendLock.Release();
-            frame.Return();
+            _writeLock.Release();
         }
     }
 
@@ -608,7 +669,7 @@ internal sealed class Session : IAsyncDisposable
                         probing = true;
                         probeSentAt = now;
                         Log.HeartbeatProbe(_logger, silent.TotalMilliseconds);
-                        _ = SendProbeAsync();
+                        SendProbe();
                     }
                 }
                 else if (_time.GetElapsedTime(probeSentAt, now) >= heartbeat.Timeout && !IsServerBusy(probeSentAt, now))
@@ -651,20 +712,12 @@ internal sealed class Session : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Sends an <c>about</c> probe. Not awaited by the heartbeat, so a write stuck on a dead
-    /// socket cannot stop the heartbeat from declaring it dead; this method never throws.</summary>
-    private async Task SendProbeAsync()
+    /// <summary>Queues an <c>about</c> probe. Posting never waits for the socket, so a write stuck on a
+    /// dead socket cannot stop the heartbeat from declaring it dead.</summary>
+    private void SendProbe()
     {
         var id = _nextRequestId();
         Volatile.Write(ref _probeId, id);
-        try
-        {
-            await SendAsync(RequestEncoder.Encode(id, "about", null, null, null), _cts.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // A failed write already ended the session with its cause; nothing else to do here.
-            Log.ProbeFailed(_logger, ex);
-        }
+        Post(RequestEncoder.Encode(id, "about", null, null, null), request: null);
     }
 }

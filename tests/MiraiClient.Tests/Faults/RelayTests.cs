@@ -134,4 +134,50 @@ public class RelayTests(ITestOutputHelper output) : ConnectionTestBase(output)
         relay.StartListening();
         await Within(connect);
     }
+
+    [Fact]
+    public async Task CommandsQueuedBehindAStuckWrite_GoOutInOrder_AndOneCancelledBeforeItsTurnIsNeverWritten()
+    {
+        var (backend, relay) = await StartAsync();
+        var options = FastOptions(relay.Uri);
+        options.UseWebSocketPings = false;
+        options.Heartbeat = new HeartbeatOptions { Interval = TimeSpan.FromSeconds(60), Timeout = TimeSpan.FromSeconds(60) };
+        options.CommandTimeout = TimeSpan.FromSeconds(60);
+        var connection = CreateConnection(options);
+        await Within(connection.ConnectAsync(TestToken));
+
+        // 100 frames of 256 KiB: far more than the loopback socket buffers hold, so while the relay
+        // reads nothing the writer is stuck and the last frames are still queued in the client.
+        relay.Freeze(RelayDirection.ClientToServer);
+        var padding = new string('x', 256 * 1024);
+        const int Count = 100;
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        var sends = new List<Task<int>>();
+        for (var i = 0; i < Count; i++)
+        {
+            var token = i == Count - 2 ? abandon.Token : TestToken;
+            sends.Add(connection.SendGroupMessageAsync(1, $"{i:D3} {padding}", cancellationToken: token));
+        }
+
+        await Task.Delay(200, TestToken);
+        Assert.DoesNotContain(sends, s => s.IsCompleted);
+        abandon.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within(sends[Count - 2]));
+
+        relay.Thaw();
+        for (var i = 0; i < Count; i++)
+        {
+            if (i != Count - 2)
+            {
+                Assert.True(await Within(sends[i], TimeSpan.FromSeconds(60)) > 0);
+            }
+        }
+
+        var arrived = backend.ReceivedCommands
+            .Where(c => c.Command == "sendGroupMessage")
+            .Select(c => int.Parse(c.Content.GetProperty("messageChain")[0].GetProperty("text").GetString()![..3], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.Equal(Enumerable.Range(0, Count).Where(i => i != Count - 2), arrived);
+        Assert.Equal(ConnectionState.Connected, connection.State);
+    }
 }
