@@ -29,8 +29,11 @@ internal sealed class Session : IAsyncDisposable
     private const int InitialReceiveBuffer = 16 * 1024;
 
     /// <summary>Events are handed to subscribers in batches of at most this many; a smaller batch goes
-    /// as soon as the socket has nothing more to read, so batching never delays an event.</summary>
-    private const int MaxEventBatch = 256;
+    /// as soon as the socket has nothing more to read, so an event waits only while more are already
+    /// buffered (at most this many decodes, a few milliseconds). Each hand-over may wake a reader,
+    /// which costs far more than decoding an event, so at full rate the batch size sets the hand-over's
+    /// share of the CPU (benchmarks/RESULTS.md compares sizes).</summary>
+    private const int MaxEventBatch = 1024;
 
     private readonly ConnectionSettings _settings;
     private readonly ILogger _logger;
@@ -41,7 +44,7 @@ internal sealed class Session : IAsyncDisposable
     private readonly byte[] _reservedSyncId;
     private readonly byte[]? _eventFramePrefix;
     private readonly DecodeCache _decodeCache = new();
-    private readonly MiraiEvent[] _eventBatch = new MiraiEvent[MaxEventBatch];
+    private readonly MiraiEvent[] _eventBatch;
     private int _eventBatchCount;
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _cts = new();
@@ -69,6 +72,10 @@ internal sealed class Session : IAsyncDisposable
         _nextRequestId = nextRequestId;
         _reservedSyncId = System.Text.Encoding.UTF8.GetBytes(settings.ReservedSyncId);
         _eventFramePrefix = MessageEventReader.EventFramePrefix(settings.ReservedSyncId);
+
+        // A batch never exceeds a quarter of a subscriber's buffer, so a burst a prompt reader could keep
+        // up with is not dropped only because it was handed over at once.
+        _eventBatch = new MiraiEvent[Math.Clamp(settings.EventBufferCapacity / 4, 1, MaxEventBatch)];
     }
 
     /// <summary>Gets a task that completes with the cause when the session ends. It never faults.</summary>
@@ -504,7 +511,7 @@ internal sealed class Session : IAsyncDisposable
         // Unknown type names come from the server: keep the tag's cardinality bounded.
         MiraiTelemetry.EventsReceived.Add(1, new KeyValuePair<string, object?>("mirai.event", item is UnknownEvent ? "Unknown" : item.Type));
         _eventBatch[_eventBatchCount++] = item;
-        if (_eventBatchCount == MaxEventBatch)
+        if (_eventBatchCount == _eventBatch.Length)
         {
             FlushEvents();
         }
