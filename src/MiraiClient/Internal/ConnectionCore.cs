@@ -270,10 +270,7 @@ internal sealed class ConnectionCore : IDisposable
                     // A write failure ends the session, which fails the pending request: the reply is the only thing to wait for.
                     var frame = unsent.Value;
                     unsent = null;
-                    if (session.Post(frame, pending))
-                    {
-                        MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
-                    }
+                    session.Post(frame, pending, command);
 
                     byte[] reply;
 

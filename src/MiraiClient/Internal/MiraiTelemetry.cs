@@ -26,7 +26,7 @@ internal static class MiraiTelemetry
 
     public static readonly Counter<long> EventsDropped = Meter.CreateCounter<long>("mirai.events.dropped", "{event}", "Events a slow subscriber lost, by type.");
 
-    public static readonly Counter<long> CommandsSent = Meter.CreateCounter<long>("mirai.commands.sent", "{command}", "Commands sent, by command word.");
+    public static readonly Counter<long> CommandsSent = Meter.CreateCounter<long>("mirai.commands.sent", "{command}", "Commands written to the socket, by command word.");
 
     public static readonly Histogram<double> CommandDuration = Meter.CreateHistogram<double>("mirai.command.duration", "s", "Command round-trip time, by command word and outcome.");
 

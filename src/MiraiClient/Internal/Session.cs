@@ -7,8 +7,8 @@ namespace MiraiClient.Internal;
 /// <summary>How one session ended.</summary>
 internal sealed record SessionEnd(DisconnectReason Reason, Exception? Error, string Detail);
 
-/// <summary>A frame waiting for the socket, and the request it carries, if any.</summary>
-internal readonly record struct Outgoing(RequestFrame Frame, PendingRequest? Request);
+/// <summary>A frame waiting for the socket, and the command it carries, if any (probes carry none).</summary>
+internal readonly record struct Outgoing(RequestFrame Frame, PendingRequest? Request, string? Command);
 
 /// <summary>A request waiting for its reply; it is the reply's completion source itself, one object fewer per command.</summary>
 internal sealed class PendingRequest(long sentAt, long deadline) : TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -33,7 +33,7 @@ internal sealed class Session : IAsyncDisposable
     /// buffered (at most this many decodes, a few milliseconds). Each hand-over may wake a reader,
     /// which costs far more than decoding an event, so at full rate the batch size sets the hand-over's
     /// share of the CPU (benchmarks/RESULTS.md compares sizes).</summary>
-    private const int MaxEventBatch = 1024;
+    private const int MaxEventBatch = 2048;
 
     private readonly ConnectionSettings _settings;
     private readonly ILogger _logger;
@@ -177,8 +177,10 @@ internal sealed class Session : IAsyncDisposable
     /// <param name="frame">The frame.</param>
     /// <param name="request">The request the frame carries; once it has completed (cancelled or timed
     /// out) before its turn, the frame is not written at all.</param>
-    /// <returns><see langword="false"/> when the session already ended (the frame was returned unsent).</returns>
-    public bool Post(RequestFrame frame, PendingRequest? request)
+    /// <param name="command">The command word, counted as sent once written; <see langword="null"/> for probes.</param>
+    /// <remarks>After the session ended, the frame goes straight back to the pool; the session's end
+    /// fails its request.</remarks>
+    public void Post(RequestFrame frame, PendingRequest? request, string? command)
     {
         bool startWriter;
         lock (_outboxGate)
@@ -186,10 +188,10 @@ internal sealed class Session : IAsyncDisposable
             if (_outboxClosed)
             {
                 frame.Return();
-                return false;
+                return;
             }
 
-            _outbox.Enqueue(new Outgoing(frame, request));
+            _outbox.Enqueue(new Outgoing(frame, request, command));
             startWriter = !_writing;
             _writing = true;
         }
@@ -199,8 +201,6 @@ internal sealed class Session : IAsyncDisposable
             // Never faults: a failed write ends the session with its cause.
             _ = WriteOutboxAsync();
         }
-
-        return true;
     }
 
     /// <summary>Closes the socket politely, each half bounded by the close timeout, then ends the session.</summary>
@@ -380,6 +380,10 @@ internal sealed class Session : IAsyncDisposable
                     }
 
                     await _socket.SendAsync(next.Frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _cts.Token).ConfigureAwait(false);
+                    if (next.Command is { } command)
+                    {
+                        MiraiTelemetry.CommandsSent.Add(1, new KeyValuePair<string, object?>("mirai.command", command));
+                    }
                 }
                 finally
                 {
@@ -621,9 +625,11 @@ internal sealed class Session : IAsyncDisposable
 
     private void LogUnknownElements(MessageEvent message)
     {
-        foreach (var element in message.MessageChain)
+        // By index: the chain's enumerator is an object, and this runs for every event.
+        var chain = message.MessageChain;
+        for (var i = 0; i < chain.Count; i++)
         {
-            if (element is UnknownElement unknown)
+            if (chain[i] is UnknownElement unknown)
             {
                 Log.UnknownElement(_logger, unknown.Type, message.Type);
             }
@@ -725,6 +731,6 @@ internal sealed class Session : IAsyncDisposable
     {
         var id = _nextRequestId();
         Volatile.Write(ref _probeId, id);
-        Post(RequestEncoder.Encode(id, "about", null, null, null), request: null);
+        Post(RequestEncoder.Encode(id, "about", null, null, null), request: null, command: null);
     }
 }
