@@ -35,6 +35,9 @@ internal sealed class Session : IAsyncDisposable
     /// share of the CPU (benchmarks/RESULTS.md compares sizes).</summary>
     private const int MaxEventBatch = 2048;
 
+    /// <summary>The most frames a command's caller writes for others before the rest move to the pool.</summary>
+    private const int MaxInlineWrites = 64;
+
     private readonly ConnectionSettings _settings;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -357,10 +360,17 @@ internal sealed class Session : IAsyncDisposable
     {
         // Uncontended unless the session is closing; then this waits for the close, whose abort makes the writes below fail fast.
         await _writeLock.WaitAsync().ConfigureAwait(false);
+        var written = 0;
         try
         {
             while (true)
             {
+                if (++written % MaxInlineWrites == 0)
+                {
+                    // The caller that started the writer gets its thread back; the pool writes the rest.
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                }
+
                 Outgoing next;
                 lock (_outboxGate)
                 {
