@@ -21,7 +21,7 @@ internal sealed class PendingRequest(long sentAt, long deadline) : TaskCompletio
 
 /// <summary>
 /// One WebSocket and everything that lives and dies with it: the receive loop, the heartbeat, the
-/// send lock and the requests waiting for replies. A <see cref="ClientWebSocket"/> is single-use, so
+/// outbox and the requests waiting for replies. A <see cref="ClientWebSocket"/> is single-use, so
 /// every connection attempt gets a new session; the first failure of any part ends them all.
 /// </summary>
 internal sealed class Session : IAsyncDisposable
