@@ -40,8 +40,8 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
     private readonly object _gate = new();
     private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _thawed = CompletedSignal();
-    private TcpListener? _listener;
+    private TaskCompletionSource _thawed = Background.OpenGate();
+    private readonly RestartableListener _listening;
     private Task _acceptLoop = Task.CompletedTask;
     private int _nextConnectionId;
     private int _nextMessageId;
@@ -50,11 +50,11 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
     private FakeMiraiBackend(FakeMiraiBackendOptions options)
     {
         _options = options;
-        Port = options.Port;
+        _listening = new RestartableListener(options.Address, options.Port);
     }
 
     /// <summary>Gets the port the backend listens on.</summary>
-    public int Port { get; private set; }
+    public int Port => _listening.Port;
 
     /// <summary>Gets the address to give a client, for example <c>ws://127.0.0.1:12345</c>.</summary>
     public Uri Uri => new($"{(_options.Certificate is null ? "ws" : "wss")}://{_options.Address}:{Port}");
@@ -153,32 +153,15 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
-            if (_listener is not null)
+            if (_listening.Start(AcceptLoopAsync) is { } loop)
             {
-                return;
+                _acceptLoop = Track(loop);
             }
-
-            var listener = new TcpListener(_options.Address, Port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Start();
-            Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            _listener = listener;
-            _acceptLoop = Track(AcceptLoopAsync(listener));
         }
     }
 
     /// <summary>Stops accepting connections; new ones are refused. Open connections stay open.</summary>
-    public void StopListening()
-    {
-        TcpListener? listener;
-        lock (_gate)
-        {
-            listener = _listener;
-            _listener = null;
-        }
-
-        listener?.Stop();
-    }
+    public void StopListening() => _listening.Stop();
 
     /// <summary>Drops every connection with a TCP reset, as a crashed server does (clients see 1006).</summary>
     public void AbortConnections()
@@ -332,23 +315,9 @@ public sealed class FakeMiraiBackend : IAsyncDisposable
         StopListening();
         Thaw();
         AbortConnections();
-        try
-        {
-            await Task.WhenAll(_tasks.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Connections are reset; anything left is abandoned rather than waited on forever.
-        }
+        await Background.WaitBoundedAsync(_tasks.Keys).ConfigureAwait(false);
 
         _lifetime.Dispose();
-    }
-
-    private static TaskCompletionSource CompletedSignal()
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        signal.SetResult();
-        return signal;
     }
 
     private static string NewSessionKey()

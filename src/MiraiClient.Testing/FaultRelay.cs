@@ -63,19 +63,19 @@ public sealed class FaultRelay : IAsyncDisposable
     private readonly List<TimeSpan> _acceptTimes = [];
     private readonly List<Task> _tasks = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
-    private TaskCompletionSource _clientToServerThawed = Completed();
-    private TaskCompletionSource _serverToClientThawed = Completed();
-    private TcpListener? _listener;
+    private TaskCompletionSource _clientToServerThawed = Background.OpenGate();
+    private TaskCompletionSource _serverToClientThawed = Background.OpenGate();
+    private readonly RestartableListener _listening;
 
     private FaultRelay(int upstreamPort, int seed, int port)
     {
         _upstreamPort = upstreamPort;
         _random = new Random(seed);
-        Port = port;
+        _listening = new RestartableListener(IPAddress.Loopback, port);
     }
 
     /// <summary>Gets the port the relay listens on.</summary>
-    public int Port { get; private set; }
+    public int Port => _listening.Port;
 
     /// <summary>Gets the WebSocket address of the relay.</summary>
     public Uri Uri => new($"ws://127.0.0.1:{Port}");
@@ -143,32 +143,15 @@ public sealed class FaultRelay : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
-            if (_listener is not null)
+            if (_listening.Start(AcceptLoopAsync) is { } loop)
             {
-                return;
+                _tasks.Add(loop);
             }
-
-            var listener = new TcpListener(IPAddress.Loopback, Port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Start();
-            Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            _listener = listener;
-            _tasks.Add(AcceptLoopAsync(listener));
         }
     }
 
     /// <summary>Stops accepting; new connections are refused. Open ones go on.</summary>
-    public void StopListening()
-    {
-        TcpListener? listener;
-        lock (_gate)
-        {
-            listener = _listener;
-            _listener = null;
-        }
-
-        listener?.Stop();
-    }
+    public void StopListening() => _listening.Stop();
 
     /// <summary>Stops forwarding in the given direction(s) and stops reading there, as a stopped process would.</summary>
     /// <param name="direction">Which way to freeze.</param>
@@ -223,23 +206,9 @@ public sealed class FaultRelay : IAsyncDisposable
             tasks = [.. _tasks];
         }
 
-        try
-        {
-            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Sockets are reset; anything still running is abandoned.
-        }
+        await Background.WaitBoundedAsync(tasks).ConfigureAwait(false);
 
         _lifetime.Dispose();
-    }
-
-    private static TaskCompletionSource Completed()
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        signal.SetResult();
-        return signal;
     }
 
     private void ForEachLink(Action<Link> action)
