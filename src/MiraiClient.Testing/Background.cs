@@ -27,6 +27,7 @@ internal static class Background
         }
         catch (TimeoutException)
         {
+            // Abandoned, as documented above.
         }
     }
 }

@@ -130,6 +130,19 @@ public class CommandTests(ITestOutputHelper output) : ConnectionTestBase(output)
     }
 
     [Fact]
+    public async Task CommandWithAnAlreadyCancelledToken_Throws_AndIsNeverWritten()
+    {
+        var (backend, connection) = await ConnectedAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within(connection.SendGroupMessageAsync(1, "never", cancellationToken: cancelled.Token)));
+
+        // A command sent after it proves the socket carried everything before it.
+        await Within(connection.AboutAsync(TestToken));
+        Assert.DoesNotContain(backend.ReceivedCommands, c => c.Command == "sendGroupMessage");
+    }
+
+    [Fact]
     public async Task PendingCommands_FailAtOnceWhenTheConnectionDrops_AndAreNeverResent()
     {
         var (backend, connection) = await ConnectedAsync(o => o.CommandTimeout = TimeSpan.FromSeconds(20));

@@ -267,16 +267,16 @@ internal sealed class ConnectionCore : IDisposable
 
                 try
                 {
-                    // A write failure ends the session, which fails the pending request: the reply is the only thing to wait for.
-                    var frame = unsent.Value;
-                    unsent = null;
-                    session.Post(frame, pending, command);
-
                     byte[] reply;
 
                     // A registration on the command's token costs less than a wrapper task per command.
+                    // It is made before posting, so a command cancelled by then is skipped, never written.
                     using (token.UnsafeRegister(static (state, fired) => ((PendingRequest)state!).TrySetCanceled(fired), pending))
                     {
+                        // A write failure ends the session, which fails the pending request: the reply is the only thing to wait for.
+                        var frame = unsent.Value;
+                        unsent = null;
+                        session.Post(frame, pending, command);
                         reply = await pending.Task.ConfigureAwait(false);
                     }
 

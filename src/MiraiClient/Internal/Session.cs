@@ -416,11 +416,7 @@ internal sealed class Session : IAsyncDisposable
                 End(DisconnectReason.TransportError, ex, "the writer failed");
             }
 
-            lock (_outboxGate)
-            {
-                // End closed the outbox, so nobody starts another writer.
-                _writing = false;
-            }
+            // End closed the outbox, so no writer starts again and _writing is never read after this.
         }
         finally
         {
