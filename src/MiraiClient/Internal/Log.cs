@@ -57,6 +57,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1017, EventName = "HeartbeatProbe", Level = LogLevel.Trace, Message = "Nothing received for {SilentMs:F0} ms; sent a probe")]
     public static partial void HeartbeatProbe(ILogger logger, double silentMs);
 
+    [LoggerMessage(EventId = 1019, EventName = "HeartbeatStalled", Level = LogLevel.Debug, Message = "The heartbeat ran {LateMs:F0} ms late (the process was starved or paused); the probe's deadline moves by as much")]
+    public static partial void HeartbeatStalled(ILogger logger, double lateMs);
+
     [LoggerMessage(EventId = 1018, EventName = "BackgroundTaskFailed", Level = LogLevel.Error, Message = "Background task {Name} failed unexpectedly")]
     public static partial void BackgroundTaskFailed(ILogger logger, string name, Exception exception);
 

@@ -667,37 +667,29 @@ internal sealed class Session : IAsyncDisposable
     {
         var heartbeat = _settings.Heartbeat;
         using var timer = new PeriodicTimer(heartbeat.Tick, _time);
-        long probeSentAt = 0;
-        var probing = false;
+        var monitor = new HeartbeatMonitor(heartbeat, _time.GetTimestamp(), _time.TimestampFrequency);
         try
         {
             while (await timer.WaitForNextTickAsync(_cts.Token).ConfigureAwait(false))
             {
                 var now = _time.GetTimestamp();
-                var lastInbound = Volatile.Read(ref _lastInbound);
-                if (probing && lastInbound > probeSentAt)
+                var verdict = monitor.OnTick(now, Volatile.Read(ref _lastInbound));
+                if (monitor.CreditedStall > TimeSpan.Zero)
                 {
-                    probing = false;
+                    Log.HeartbeatStalled(_logger, monitor.CreditedStall.TotalMilliseconds);
                 }
 
-                if (!probing)
+                if (verdict == HeartbeatVerdict.Probe)
                 {
-                    var silent = _time.GetElapsedTime(lastInbound, now);
-                    if (silent >= heartbeat.Interval)
-                    {
-                        probing = true;
-                        probeSentAt = now;
-                        Log.HeartbeatProbe(_logger, silent.TotalMilliseconds);
-                        SendProbe();
-                    }
+                    Log.HeartbeatProbe(_logger, monitor.Silent.TotalMilliseconds);
+                    SendProbe();
                 }
-                else if (_time.GetElapsedTime(probeSentAt, now) >= heartbeat.Timeout && !IsServerBusy(probeSentAt, now))
+                else if (verdict == HeartbeatVerdict.Expired && !IsServerBusy(monitor.ProbeSentAt, now))
                 {
-                    var silent = _time.GetElapsedTime(lastInbound, now);
-                    Log.HeartbeatTimeout(_logger, silent.TotalMilliseconds);
+                    Log.HeartbeatTimeout(_logger, monitor.Silent.TotalMilliseconds);
                     End(
                         DisconnectReason.HeartbeatTimeout,
-                        new MiraiConnectionException(DisconnectReason.HeartbeatTimeout, $"Nothing was received for {silent.TotalSeconds:0.#} s and the heartbeat probe went unanswered."),
+                        new MiraiConnectionException(DisconnectReason.HeartbeatTimeout, $"Nothing was received for {monitor.Silent.TotalSeconds:0.#} s and the heartbeat probe went unanswered."),
                         "heartbeat timeout");
                     return;
                 }
