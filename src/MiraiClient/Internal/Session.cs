@@ -97,13 +97,16 @@ internal sealed class Session : IAsyncDisposable
     /// <exception cref="OperationCanceledException">The lifetime token was cancelled.</exception>
     public async Task ConnectAsync(CancellationToken lifetime)
     {
-        ConfigureSocket();
+        var invoker = ConfigureSocket();
         using (var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(lifetime, timeout.Token))
         {
             try
             {
-                await _socket.ConnectAsync(_settings.Endpoint, linked.Token).ConfigureAwait(false);
+                var connecting = invoker is null
+                    ? _socket.ConnectAsync(_settings.Endpoint, linked.Token)
+                    : _socket.ConnectAsync(_settings.Endpoint, invoker, linked.Token);
+                await connecting.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
             {
@@ -319,9 +322,12 @@ internal sealed class Session : IAsyncDisposable
         return null;
     }
 
-    private void ConfigureSocket()
+    /// <summary>Applies the settings and the caller's configuration to the socket's options.</summary>
+    /// <returns>The invoker to connect through, or <see langword="null"/> for the runtime's own.</returns>
+    private System.Net.Http.HttpMessageInvoker? ConfigureSocket()
     {
         var options = _socket.Options;
+        var defaultProxy = options.Proxy;
         if (_settings.VerifyKey is { } key)
         {
             options.SetRequestHeader("verifyKey", key);
@@ -354,6 +360,7 @@ internal sealed class Session : IAsyncDisposable
         }
 
         _settings.ConfigureWebSocket?.Invoke(options);
+        return SocketTransport.InvokerFor(options, defaultProxy);
     }
 
     private async Task WriteOutboxAsync()
