@@ -110,6 +110,10 @@ public sealed class MiraiConnectionOptions
 
     /// <summary>Gets or sets a callback that adjusts each new socket's options (proxy, certificates,
     /// extra headers) before it connects (default: none).</summary>
+    /// <remarks>By default the socket connects through a handler that reads the network in 64 KiB chunks.
+    /// Setting credentials, client certificates, a certificate validation callback, cookies or a proxy
+    /// other than the system's makes it connect through the runtime's own handler, which reads in 4 KiB
+    /// chunks: everything works the same, at a little more CPU per event under heavy traffic.</remarks>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
     /// <summary>Checks every option and throws if one is invalid; the connection does the same when it is built.</summary>

@@ -33,6 +33,8 @@ internal sealed class ReadBufferedStream : Stream
         set => throw new NotSupportedException();
     }
 
+    // Pooled: a read that waits for the socket would otherwise allocate its state machine every time.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position == _length)
