@@ -57,9 +57,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1017, EventName = "HeartbeatProbe", Level = LogLevel.Trace, Message = "Nothing received for {SilentMs:F0} ms; sent a probe")]
     public static partial void HeartbeatProbe(ILogger logger, double silentMs);
 
-    [LoggerMessage(EventId = 1019, EventName = "HeartbeatStalled", Level = LogLevel.Debug, Message = "The heartbeat ran {LateMs:F0} ms late (the process was starved or paused); the probe's deadline moves by as much")]
-    public static partial void HeartbeatStalled(ILogger logger, double lateMs);
-
     [LoggerMessage(EventId = 1018, EventName = "BackgroundTaskFailed", Level = LogLevel.Error, Message = "Background task {Name} failed unexpectedly")]
     public static partial void BackgroundTaskFailed(ILogger logger, string name, Exception exception);
 
@@ -68,4 +65,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1021, EventName = "UnknownElement", Level = LogLevel.Information, Message = "Received a message element of unknown type {ElementType} in a {EventType}; kept as UnknownElement")]
     public static partial void UnknownElement(ILogger logger, string elementType, string eventType);
+
+    // 1019 (ProbeFailed) is retired: a probe is only queued now, and a failed write ends the session with its cause.
+    [LoggerMessage(EventId = 1022, EventName = "HeartbeatStalled", Level = LogLevel.Debug, Message = "The heartbeat ran {LateMs:F0} ms late (the process was starved or paused); the probe's deadline moves by as much")]
+    public static partial void HeartbeatStalled(ILogger logger, double lateMs);
 }

@@ -37,7 +37,7 @@ public class StarvationTests(ITestOutputHelper output) : ConnectionTestBase(outp
 
         await Task.Delay(TimeSpan.FromSeconds(2), TestToken);
         Output.WriteLine($"every pool thread ({ThreadPool.ThreadCount} now) blocked for 1.5 s, twice; states: {string.Join(", ", states.Changes)}");
-        foreach (var line in Logs.Lines.Where(l => l.EventId.Id is 1003 or 1019 or 1020))
+        foreach (var line in Logs.Lines.Where(l => l.EventId.Id is 1003 or 1020 or 1022))
         {
             Output.WriteLine(line.ToString());
         }
