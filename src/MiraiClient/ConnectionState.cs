@@ -1,10 +1,16 @@
 namespace MiraiClient;
 
-/// <summary>The lifecycle state of a <see cref="MiraiConnection"/>.</summary>
+/// <summary>The lifecycle state of a connection (<see cref="MiraiConnection"/> and the other protocols' connections).</summary>
+/// <remarks>A connection that dropped is <see cref="Reconnecting"/>, never back in <see cref="NotStarted"/>.</remarks>
 public enum ConnectionState
 {
-    /// <summary>Created and not started yet.</summary>
-    Disconnected,
+    /// <summary>Created and not started yet (<c>ConnectAsync</c> or <c>RunAsync</c> has not been called).</summary>
+    NotStarted = 0,
+
+    /// <summary>The former name of <see cref="NotStarted"/>, which it equals; it never meant a dropped connection.</summary>
+    [Obsolete("Use NotStarted: this state means the connection has not been started yet; a dropped connection is Reconnecting.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    Disconnected = NotStarted,
 
     /// <summary>Making the first connection (including retries while the server is not up yet).</summary>
     Connecting,

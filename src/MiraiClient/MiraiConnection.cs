@@ -21,9 +21,10 @@ namespace MiraiClient;
 /// connection that is never disposed does not keep the process alive, and once its owner lets go of it,
 /// it is collected and its background work shuts down.</para>
 /// </remarks>
-public sealed class MiraiConnection : IMiraiConnection, IDisposable
+public sealed partial class MiraiConnection : IMiraiConnection, IDisposable
 {
-    private readonly ConnectionCore _core;
+    private readonly ConnectionCore<MiraiEvent> _core;
+    private readonly MiraiCommandSender _sender;
 
     /// <summary>Initializes a new instance of the <see cref="MiraiConnection"/> class. Nothing
     /// happens on the network until <see cref="ConnectAsync"/> or <see cref="RunAsync"/>.</summary>
@@ -37,9 +38,10 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
 
     internal MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory, Func<double>? random)
     {
+        MiraiSettings settings;
         try
         {
-            _core = new ConnectionCore(options, loggerFactory, random, this);
+            settings = MiraiSettings.Create(options);
         }
         catch
         {
@@ -48,14 +50,21 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
             throw;
         }
 
-        Messages = new MiraiMessageCommands(_core);
-        Contacts = new MiraiContactCommands(_core);
-        Groups = new MiraiGroupCommands(_core);
-        Files = new MiraiFileCommands(_core);
-        Announcements = new MiraiAnnouncementCommands(_core);
-        Requests = new MiraiRequestCommands(_core);
-        Console = new MiraiConsoleCommands(_core);
+        var logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
+        _core = new ConnectionCore<MiraiEvent>(settings.Connection, new MiraiProtocol(settings), logger, random, this, typeof(MiraiConnection));
+        _sender = new MiraiCommandSender(new CommandInvoker<MiraiEvent>(_core), options.AllowUndeliveredSends);
+        Messages = new MiraiMessageCommands(_sender);
+        Contacts = new MiraiContactCommands(_sender);
+        Groups = new MiraiGroupCommands(_sender);
+        Files = new MiraiFileCommands(_sender);
+        Announcements = new MiraiAnnouncementCommands(_sender);
+        Requests = new MiraiRequestCommands(_sender);
+        Console = new MiraiConsoleCommands(_sender);
+        Uploads = new MiraiUploadCommands(_core, settings);
     }
+
+    /// <summary>The category the connection logs under.</summary>
+    internal const string LoggerCategory = "MiraiClient.MiraiConnection";
 
     /// <summary>Finalizes an instance of the <see cref="MiraiConnection"/> class: a connection its owner
     /// dropped without disposing shuts its background work down (without waiting).</summary>
@@ -90,7 +99,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     public MiraiConsoleCommands Console { get; }
 
     /// <inheritdoc/>
-    public MiraiUploadCommands Uploads => _core.Uploads;
+    public MiraiUploadCommands Uploads { get; }
 
     /// <inheritdoc/>
     public ConnectionState State => _core.State;
@@ -102,7 +111,7 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     public long DroppedEventCount => _core.DroppedEventCount;
 
     /// <summary>Gets the current session's key, for tests of secret handling only.</summary>
-    internal string? SessionKey => _core.SessionKey;
+    internal string? SessionKey => MiraiProtocol.SessionKeyOf(_core.CurrentSession);
 
     /// <summary>Gets the number of live event subscriptions.</summary>
     internal int SubscriberCount => _core.SubscriberCount;
@@ -114,40 +123,11 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     public Task RunAsync(CancellationToken cancellationToken) => _core.RunAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default) => _core.GetEventsAsync(cancellationToken);
+    public IAsyncEnumerable<MiraiEvent> GetEventsAsync(CancellationToken cancellationToken = default) => _core.GetEventsAsync<MiraiEvent>(cancellationToken);
 
     /// <inheritdoc/>
     public IAsyncEnumerable<TEvent> GetEventsAsync<TEvent>(CancellationToken cancellationToken = default)
         where TEvent : MiraiEvent => _core.GetEventsAsync<TEvent>(cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<int> SendFriendMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default) =>
-        _core.SendFriendMessageAsync(target, messageChain, quote, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<int> SendGroupMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default) =>
-        _core.SendGroupMessageAsync(target, messageChain, quote, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<int> SendTempMessageAsync(long qq, long group, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default) =>
-        _core.SendTempMessageAsync(qq, group, messageChain, quote, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task RecallAsync(long target, int messageId, CancellationToken cancellationToken = default) =>
-        _core.RecallAsync(target, messageId, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task SendNudgeAsync(long target, long subject, NudgeKind kind, CancellationToken cancellationToken = default) =>
-        _core.SendNudgeAsync(target, subject, kind, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<AboutInfo> AboutAsync(CancellationToken cancellationToken = default) => _core.AboutAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<long>> GetBotListAsync(CancellationToken cancellationToken = default) => _core.GetBotListAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<SessionInfo> GetSessionInfoAsync(CancellationToken cancellationToken = default) => _core.GetSessionInfoAsync(cancellationToken);
 
     /// <summary>Starts the same shutdown as <see cref="DisposeAsync"/> without waiting for it (for
     /// containers and callers that can only dispose synchronously). Never blocks.</summary>
@@ -155,19 +135,17 @@ public sealed class MiraiConnection : IMiraiConnection, IDisposable
     {
         GC.SuppressFinalize(this);
         _core.Dispose();
+        Uploads.Release();
     }
 
     /// <summary>Shuts the connection down: stops retrying, closes the socket politely (bounded), fails
     /// every waiting command and ends every subscription. Completes within
     /// <see cref="MiraiConnectionOptions.DisposeTimeout"/>; safe to call more than once and from handlers.</summary>
     /// <returns>A task that completes when the connection is disposed.</returns>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        return _core.DisposeAsync();
+        await _core.DisposeAsync().ConfigureAwait(false);
+        Uploads.Release();
     }
-
-    /// <summary>The request/response primitive every command is built on.</summary>
-    internal Task<byte[]> SendCommandAsync(string command, string? subCommand, System.Text.Json.Serialization.Metadata.JsonTypeInfo? contentType, object? content, CancellationToken cancellationToken) =>
-        _core.SendCommandAsync(command, subCommand, contentType, content, cancellationToken);
 }

@@ -33,7 +33,7 @@ public enum EventOverflowPolicy
 /// object do not affect a connection that already exists. <see cref="ToString"/> never prints the
 /// verify key.
 /// </remarks>
-public sealed class MiraiConnectionOptions
+public sealed class MiraiConnectionOptions : Internal.IConnectionOptions
 {
     /// <summary>Gets or sets the server address, <c>ws://</c> or <c>wss://</c>, with an optional path
     /// prefix for reverse proxies (for example <c>ws://127.0.0.1:8080</c> or
@@ -90,8 +90,9 @@ public sealed class MiraiConnectionOptions
     /// <summary>Gets or sets the hard bound on <see cref="MiraiConnection.DisposeAsync"/> (default: 5 s).</summary>
     public TimeSpan DisposeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets or sets the largest inbound message accepted, in bytes (default: 16 MiB). A larger
-    /// message is treated as a protocol fault: the connection is dropped and re-established.</summary>
+    /// <summary>Gets or sets the largest message in either direction, in bytes (default: 16 MiB). A larger
+    /// inbound message is treated as a protocol fault: the connection is dropped and re-established. A command
+    /// that encodes to more is refused with an <see cref="ArgumentException"/> before anything is sent.</summary>
     public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Gets or sets how many events each subscription buffers before
@@ -118,11 +119,23 @@ public sealed class MiraiConnectionOptions
 
     /// <summary>Checks every option and throws if one is invalid; the connection does the same when it is built.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it and says why.</exception>
-    public void Validate() => _ = Internal.ConnectionSettings.Create(this);
+    public void Validate() => _ = Internal.MiraiSettings.Create(this);
+
+    /// <summary>Gets or sets whether a message send the server answers with message id -1 returns -1
+    /// instead of failing (default: <see langword="false"/>).</summary>
+    /// <remarks>mirai answers a send that QQ swallowed (risk control) or dropped with code 0 and message id
+    /// -1: nothing was delivered. By default that send fails with a <see cref="MiraiApiException"/> whose
+    /// <see cref="MiraiApiException.FailureKind"/> is <see cref="MiraiFailureKind.NotDelivered"/>, so it never
+    /// passes for a valid message id. Either way it is never retried.</remarks>
+    public bool AllowUndeliveredSends { get; set; }
 
     /// <summary>Gets or sets whether .NET 9+ WebSocket pings run beside the probe (tests turn them off
     /// to exercise the probe alone).</summary>
     internal bool UseWebSocketPings { get; set; } = true;
+
+    bool Internal.IConnectionOptions.UseWebSocketPings => UseWebSocketPings;
+
+    TimeProvider Internal.IConnectionOptions.TimeProvider => TimeProvider;
 
     /// <summary>Gets or sets the clock; tests may substitute one.</summary>
     internal TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -15,7 +15,7 @@ public class ConnectionTests(ITestOutputHelper output) : ConnectionTestBase(outp
         var backend = await StartBackendAsync();
         var connection = CreateConnection(FastOptions(backend.Uri));
         var states = new StateRecorder(connection);
-        Assert.Equal(ConnectionState.Disconnected, connection.State);
+        Assert.Equal(ConnectionState.NotStarted, connection.State);
 
         var events = connection.GetEventsAsync<GroupMessage>(TestToken);
         await Within(connection.ConnectAsync(TestToken));

@@ -86,6 +86,7 @@ public class DisposalTests(ITestOutputHelper output) : ConnectionTestBase(output
         var options = FastOptions(backend.Uri);
         options.Heartbeat.Interval = TimeSpan.FromSeconds(60);
         options.CommandTimeout = TimeSpan.FromSeconds(60);
+        options.MaxMessageSize = 64 * 1024 * 1024;
         var connection = CreateConnection(options);
         await Within(connection.ConnectAsync(TestToken));
         backend.Freeze();

@@ -41,7 +41,7 @@ public class OptionsTests
         await using var connection = new MiraiConnection(options);
         options.Uri = null;
         options.QQ = -1;
-        Assert.Equal(ConnectionState.Disconnected, connection.State);
+        Assert.Equal(ConnectionState.NotStarted, connection.State);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class OptionsTests
         options.VerifyKey = "super-secret-verify-key";
         Assert.DoesNotContain("super-secret-verify-key", options.ToString(), StringComparison.Ordinal);
         Assert.Contains("***", options.ToString(), StringComparison.Ordinal);
-        var settings = Internal.ConnectionSettings.Create(options);
+        var settings = Internal.MiraiSettings.Create(options);
         Assert.DoesNotContain("super-secret-verify-key", settings.ToString(), StringComparison.Ordinal);
     }
 
@@ -65,6 +65,6 @@ public class OptionsTests
         var options = Valid();
         options.Uri = new Uri(uri);
         options.Channel = channel;
-        Assert.Equal(new Uri(expected), Internal.ConnectionSettings.Create(options).Endpoint);
+        Assert.Equal(new Uri(expected), Internal.MiraiSettings.Create(options).Endpoint);
     }
 }

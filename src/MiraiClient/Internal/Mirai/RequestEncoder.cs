@@ -5,15 +5,6 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace MiraiClient.Internal;
 
-/// <summary>An encoded request in an array rented from <see cref="ArrayPool{T}.Shared"/>; whoever holds it
-/// last returns it with <see cref="Return"/>.</summary>
-internal readonly record struct RequestFrame(byte[] Buffer, int Length)
-{
-    public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, Length);
-
-    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
-}
-
 /// <summary>Writes request frames: <c>{"syncId":"…","command":"…","subCommand":…,"content":…}</c>.</summary>
 /// <remarks>The <c>syncId</c> key is always written (the server rejects a frame without it) and is a
 /// decimal string, which is never the empty handshake id and, being non-negative, never the default

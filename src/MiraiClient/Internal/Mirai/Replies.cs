@@ -7,36 +7,35 @@ namespace MiraiClient.Internal;
 /// B bare object, M send receipt. Any shape with a non-zero integer <c>code</c> is an error.</summary>
 internal static class Replies
 {
-    /// <summary>Gets the top-level <c>code</c> of a reply, if any, without throwing.</summary>
-    public static int? PeekCode(byte[] reply)
-    {
-        try
-        {
-            return Envelope("", reply, readMessage: false).Code;
-        }
-        catch (MiraiProtocolException)
-        {
-            return null;
-        }
-    }
-
     public static void Status(string command, byte[] reply)
     {
         var (code, msg, _, _) = Envelope(command, reply);
         ThrowIfError(command, code, msg);
     }
 
-    public static int SendReceipt(string command, byte[] reply)
+    /// <summary>Shape M: the id of a delivered message.</summary>
+    /// <param name="command">The command word.</param>
+    /// <param name="reply">The reply.</param>
+    /// <param name="allowUndelivered">Return -1 for a send the server did not deliver, instead of throwing.</param>
+    /// <exception cref="MiraiApiException">The send failed, or (unless allowed) was answered with message id -1,
+    /// which means nothing was delivered (risk control or a dropped send).</exception>
+    public static int SendReceipt(string command, byte[] reply, bool allowUndelivered = false)
     {
         // The usual success receipt is read in place; anything else takes the serializer's path.
-        if (TryReadSuccessReceipt(reply, out var messageId))
+        if (!TryReadSuccessReceipt(reply, out var messageId))
         {
+            var receipt = Deserialize(command, reply, MiraiJsonContext.Default.SendMessageReply);
+            ThrowIfError(command, receipt.Code, receipt.Msg);
+            messageId = receipt.MessageId;
+            if (messageId == -1 && !allowUndelivered)
+            {
+                throw MiraiApiException.NotDelivered(command, receipt.Code ?? 0, receipt.Msg);
+            }
+
             return messageId;
         }
 
-        var receipt = Deserialize(command, reply, MiraiJsonContext.Default.SendMessageReply);
-        ThrowIfError(command, receipt.Code, receipt.Msg);
-        return receipt.MessageId;
+        return messageId == -1 && !allowUndelivered ? throw MiraiApiException.NotDelivered(command, 0, null) : messageId;
     }
 
     /// <summary>Shape R: the payload is under <c>data</c>, next to <c>code</c> and <c>msg</c>.</summary>

@@ -26,18 +26,26 @@ public enum UploadTarget
 /// A server that does not offer the route fails with <see cref="MiraiApiException"/> whose code is the
 /// HTTP status (404). Each upload is bounded by <see cref="MiraiConnectionOptions.CommandTimeout"/>.
 /// </remarks>
-public sealed class MiraiUploadCommands : IDisposable
+public class MiraiUploadCommands : IDisposable
 {
-    private readonly ConnectionCore _connection;
-    private readonly ConnectionSettings _settings;
-    private readonly Lazy<HttpClient> _http;
+    private readonly ConnectionCore<MiraiEvent>? _connection;
+    private readonly MiraiSettings? _settings;
+    private readonly Lazy<HttpClient>? _http;
 
-    internal MiraiUploadCommands(ConnectionCore connection, ConnectionSettings settings)
+    /// <summary>Initializes an instance for a substitute in tests (a mock or a subclass): override the
+    /// methods a test uses; the others throw <see cref="InvalidOperationException"/>.</summary>
+    protected MiraiUploadCommands()
+    {
+    }
+
+    internal MiraiUploadCommands(ConnectionCore<MiraiEvent> connection, MiraiSettings settings)
     {
         _connection = connection;
         _settings = settings;
-        _http = new Lazy<HttpClient>(() => new HttpClient(new SocketsHttpHandler { ConnectTimeout = settings.ConnectTimeout }) { Timeout = Timeout.InfiniteTimeSpan });
+        _http = new Lazy<HttpClient>(() => new HttpClient(new SocketsHttpHandler { ConnectTimeout = settings.Connection.ConnectTimeout }) { Timeout = Timeout.InfiniteTimeSpan });
     }
+
+    private MiraiSettings Settings => _settings ?? throw MiraiCommandSender.NotConnected(GetType());
 
     /// <summary>Uploads an image (<c>POST /uploadImage</c>).</summary>
     /// <param name="content">The image; read to its end, not disposed.</param>
@@ -45,8 +53,8 @@ public sealed class MiraiUploadCommands : IDisposable
     /// <param name="target">The kind of chat it is for.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The image id to send.</returns>
-    public Task<ImageUploadResult> UploadImageAsync(Stream content, string fileName, UploadTarget target, CancellationToken cancellationToken = default) =>
-        UploadAsync("uploadImage", _settings.UploadUri, target, [("img", content, fileName)], MiraiJsonContext.Default.ImageUploadResult, cancellationToken);
+    public virtual Task<ImageUploadResult> UploadImageAsync(Stream content, string fileName, UploadTarget target, CancellationToken cancellationToken = default) =>
+        UploadAsync("uploadImage", Settings.UploadUri, target, [("img", content, fileName)], MiraiJsonContext.Default.ImageUploadResult, cancellationToken);
 
     /// <summary>Uploads a voice message (<c>POST /uploadVoice</c>).</summary>
     /// <param name="content">The audio (amr or silk); read to its end, not disposed.</param>
@@ -54,8 +62,8 @@ public sealed class MiraiUploadCommands : IDisposable
     /// <param name="target">The kind of chat it is for.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The voice id to send.</returns>
-    public Task<VoiceUploadResult> UploadVoiceAsync(Stream content, string fileName, UploadTarget target, CancellationToken cancellationToken = default) =>
-        UploadAsync("uploadVoice", _settings.UploadUri, target, [("voice", content, fileName)], MiraiJsonContext.Default.VoiceUploadResult, cancellationToken);
+    public virtual Task<VoiceUploadResult> UploadVoiceAsync(Stream content, string fileName, UploadTarget target, CancellationToken cancellationToken = default) =>
+        UploadAsync("uploadVoice", Settings.UploadUri, target, [("voice", content, fileName)], MiraiJsonContext.Default.VoiceUploadResult, cancellationToken);
 
     /// <summary>Uploads a short video with its thumbnail (<c>POST /uploadShortVideo</c>).</summary>
     /// <param name="video">The video; read to its end, not disposed.</param>
@@ -65,8 +73,8 @@ public sealed class MiraiUploadCommands : IDisposable
     /// <param name="target">The kind of chat it is for.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The video id to send.</returns>
-    public Task<ShortVideoUploadResult> UploadShortVideoAsync(Stream video, string videoFileName, Stream thumbnail, string thumbnailFileName, UploadTarget target, CancellationToken cancellationToken = default) =>
-        UploadAsync("uploadShortVideo", _settings.UploadUri, target, [("video", video, videoFileName), ("thumbnail", thumbnail, thumbnailFileName)], MiraiJsonContext.Default.ShortVideoUploadResult, cancellationToken);
+    public virtual Task<ShortVideoUploadResult> UploadShortVideoAsync(Stream video, string videoFileName, Stream thumbnail, string thumbnailFileName, UploadTarget target, CancellationToken cancellationToken = default) =>
+        UploadAsync("uploadShortVideo", Settings.UploadUri, target, [("video", video, videoFileName), ("thumbnail", thumbnail, thumbnailFileName)], MiraiJsonContext.Default.ShortVideoUploadResult, cancellationToken);
 
     /// <summary>Uploads a group file (<c>POST /file/upload</c>, http adapter only).</summary>
     /// <param name="group">The group.</param>
@@ -76,18 +84,33 @@ public sealed class MiraiUploadCommands : IDisposable
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The uploaded file.</returns>
     /// <exception cref="InvalidOperationException"><see cref="MiraiConnectionOptions.HttpAdapterUri"/> is not set.</exception>
-    public async Task<RemoteFile> UploadGroupFileAsync(long group, string folderId, Stream content, string fileName, CancellationToken cancellationToken = default)
+    public virtual async Task<RemoteFile> UploadGroupFileAsync(long group, string folderId, Stream content, string fileName, CancellationToken cancellationToken = default)
     {
-        var baseUri = _settings.HttpAdapterUri ?? throw new InvalidOperationException("Group file upload needs the server's http adapter: set MiraiConnectionOptions.HttpAdapterUri.");
+        var baseUri = Settings.HttpAdapterUri ?? throw new InvalidOperationException("Group file upload needs the server's http adapter: set MiraiConnectionOptions.HttpAdapterUri.");
         var fields = new[] { ("type", "group"), ("target", group.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("path", folderId ?? "") };
         var reply = await PostAsync("file/upload", baseUri, fields, [("file", content, fileName)], cancellationToken).ConfigureAwait(false);
         return Replies.Restful("file_upload", reply, MiraiJsonContext.Default.RemoteFile);
     }
 
     /// <summary>Releases the HTTP client.</summary>
+    [Obsolete("The connection owns its uploads and releases them when it is disposed; calling this does nothing.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public void Dispose()
     {
-        if (_http.IsValueCreated)
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Does nothing: the connection releases the uploads' HTTP client when it is disposed.</summary>
+    /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    /// <summary>Releases the HTTP client; called by the connection when it is disposed.</summary>
+    internal void Release()
+    {
+        if (_http is { IsValueCreated: true })
         {
             _http.Value.Dispose();
         }
@@ -115,9 +138,10 @@ public sealed class MiraiUploadCommands : IDisposable
             ArgumentException.ThrowIfNullOrEmpty(file.FileName, file.Name + "FileName");
         }
 
-        using var timeout = new CancellationTokenSource(_settings.CommandTimeout, _settings.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var sessionKey = await _connection.GetSessionKeyAsync(linked.Token).ConfigureAwait(false);
+        var settings = Settings.Connection;
+        using var timeout = new CancellationTokenSource(settings.CommandTimeout, settings.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _connection!.Lifetime);
+        var sessionKey = await GetSessionKeyAsync(linked.Token, cancellationToken).ConfigureAwait(false);
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(sessionKey), "sessionKey");
         foreach (var (name, value) in fields)
@@ -135,7 +159,7 @@ public sealed class MiraiUploadCommands : IDisposable
         var address = new Uri(baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/"), route);
         try
         {
-            using var response = await _http.Value.PostAsync(address, form, linked.Token).ConfigureAwait(false);
+            using var response = await _http!.Value.PostAsync(address, form, linked.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -151,11 +175,30 @@ public sealed class MiraiUploadCommands : IDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new MiraiTimeoutException(route, _settings.CommandTimeout);
+            throw new MiraiTimeoutException(route, settings.CommandTimeout);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _connection.Lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new MiraiConnectionException(DisconnectReason.Stopped, "The connection was disposed while an upload was in progress.", ex);
         }
         catch (HttpRequestException ex)
         {
             throw new MiraiConnectionException(DisconnectReason.ConnectFailed, $"The upload to {baseUri} failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Waits for the connection and gets the current session key, which the HTTP upload routes need.</summary>
+    private async Task<string> GetSessionKeyAsync(CancellationToken token, CancellationToken callerToken)
+    {
+        _connection!.ThrowIfDisposed();
+        try
+        {
+            var session = await _connection.GetSessionAsync(token).ConfigureAwait(false);
+            return MiraiProtocol.SessionKeyOf(session) ?? throw new MiraiProtocolException("The server's handshake carried no session key, which uploads need.");
+        }
+        catch (OperationCanceledException ex) when (_connection.Lifetime.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        {
+            throw new MiraiConnectionException(DisconnectReason.Stopped, "The connection was disposed while an upload was waiting for it.", ex);
         }
     }
 }

@@ -1,0 +1,126 @@
+namespace MiraiClient.Internal;
+
+/// <summary>Classifies one socket's inbound mirai-api-http frames: the handshake, pushed events, replies by
+/// sync id, and the bare status frames of old servers.</summary>
+internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
+{
+    private readonly IFrameSink<MiraiEvent> _sink;
+    private readonly byte[] _reservedSyncId;
+    private readonly byte[]? _eventFramePrefix;
+    private readonly DecodeCache _decodeCache = new();
+
+    public MiraiFrameHandler(IFrameSink<MiraiEvent> sink, string reservedSyncId)
+    {
+        _sink = sink;
+        _reservedSyncId = System.Text.Encoding.UTF8.GetBytes(reservedSyncId);
+        _eventFramePrefix = MessageEventReader.EventFramePrefix(reservedSyncId);
+    }
+
+    /// <summary>Gets the server-assigned session key. Held only in memory; never logged.</summary>
+    public string? SessionKey { get; private set; }
+
+    public override void Handle(ReadOnlySpan<byte> message)
+    {
+        var logger = _sink.Logger;
+
+        // Nearly every frame is a message event in the server's exact envelope: decode it in one pass.
+        if (_eventFramePrefix is not null && MessageEventReader.TryReadEventFrame(message, _eventFramePrefix, _decodeCache, out var fast))
+        {
+            LogUnknownElements(fast);
+            _sink.Deliver(fast);
+            return;
+        }
+
+        FrameInfo frame;
+        try
+        {
+            frame = FrameReader.Read(message, _reservedSyncId);
+        }
+        catch (MiraiProtocolException ex)
+        {
+            Log.MalformedFrame(logger, message.Length, ex.Message, ex);
+            return;
+        }
+
+        var data = frame.DataStart >= 0 ? message.Slice(frame.DataStart, frame.DataLength) : default;
+        switch (frame.Kind)
+        {
+            case FrameKind.Event:
+                MiraiEvent item;
+                try
+                {
+                    item = EventDecoder.Decode(data, _decodeCache, out var known);
+                    if (!known)
+                    {
+                        Log.UnknownEvent(logger, item.Type);
+                    }
+                    else if (item is MessageEvent packet)
+                    {
+                        LogUnknownElements(packet);
+                    }
+                }
+                catch (MiraiProtocolException ex)
+                {
+                    Log.MalformedFrame(logger, message.Length, ex.Message, ex);
+                    return;
+                }
+
+                _sink.Deliver(item);
+                break;
+            case FrameKind.Response:
+                _sink.Reply(frame.RequestId, data);
+                break;
+            case FrameKind.Handshake:
+                HandleHandshake(data, message.Length);
+                break;
+            case FrameKind.BareStatus:
+                if (!_sink.HandshakeCompleted)
+                {
+                    // Servers before 2.3.0 sent the handshake failure without an envelope.
+                    _sink.RejectHandshake(new MiraiHandshakeException(frame.Code!.Value, frame.Message));
+                }
+                else if (!_sink.ReplyToOldest(message))
+                {
+                    // Servers before 2.1.0 answer a failed command this way; one answering in order owes it to the
+                    // oldest command still waiting, and when nobody waits it is only logged.
+                    Log.BareErrorFrame(logger, frame.Code!.Value, frame.Message);
+                }
+
+                break;
+        }
+    }
+
+    private void LogUnknownElements(MessageEvent message)
+    {
+        // By index: the chain's enumerator is an object, and this runs for every event.
+        var chain = message.MessageChain;
+        for (var i = 0; i < chain.Count; i++)
+        {
+            if (chain[i] is UnknownElement unknown)
+            {
+                Log.UnknownElement(_sink.Logger, unknown.Type, message.Type);
+            }
+        }
+    }
+
+    private void HandleHandshake(ReadOnlySpan<byte> data, int length)
+    {
+        try
+        {
+            var (code, session, message) = FrameReader.ReadHandshake(data);
+            if (code == 0)
+            {
+                SessionKey = session;
+                _sink.AcceptHandshake();
+            }
+            else
+            {
+                _sink.RejectHandshake(new MiraiHandshakeException(code, message));
+            }
+        }
+        catch (MiraiProtocolException ex)
+        {
+            Log.MalformedFrame(_sink.Logger, length, ex.Message, ex);
+        }
+    }
+}

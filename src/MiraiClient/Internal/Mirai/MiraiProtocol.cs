@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net.WebSockets;
+
+namespace MiraiClient.Internal;
+
+/// <summary>mirai-api-http v2 over its WebSocket adapter, as a <see cref="WireProtocol{TEvent}"/>: the
+/// handshake headers and frame, the envelope of inbound frames, and <c>about</c> as the liveness probe.</summary>
+internal sealed class MiraiProtocol : WireProtocol<MiraiEvent>
+{
+    /// <summary>The mirai-api-http instruments: <c>mirai.connections</c>, <c>mirai.command.duration</c>, ….</summary>
+    public static readonly ProtocolTelemetry MiraiTelemetry = new("mirai", "command", "mirai.sync_id");
+
+    private readonly MiraiSettings _settings;
+
+    public MiraiProtocol(MiraiSettings settings)
+        : base(MiraiTelemetry)
+    {
+        _settings = settings;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The server's first frame says whether it accepted the verify key and QQ.</remarks>
+    public override bool AwaitsHandshakeFrame => true;
+
+    /// <inheritdoc/>
+    /// <remarks>The server runs one connection's commands one at a time.</remarks>
+    public override bool RepliesInOrder => true;
+
+    public override void ConfigureClientSocket(ClientWebSocketOptions options)
+    {
+        if (_settings.VerifyKey is { } key)
+        {
+            options.SetRequestHeader("verifyKey", key);
+        }
+
+        if (_settings.QQ != 0)
+        {
+            options.SetRequestHeader("qq", _settings.QQ.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    public override FrameHandler<MiraiEvent> CreateFrameHandler(IFrameSink<MiraiEvent> sink) => new MiraiFrameHandler(sink, _settings.ReservedSyncId);
+
+    public override RequestFrame EncodeProbe(long id) => RequestEncoder.Encode(id, "about", null, null, null);
+
+    public override string EventTag(MiraiEvent item) => item is UnknownEvent ? "Unknown" : item.Type;
+
+    public override long AccountOf(Session<MiraiEvent> session) => _settings.QQ;
+
+    /// <summary>Gets a session's key (held only in memory, never logged).</summary>
+    public static string? SessionKeyOf(Session<MiraiEvent>? session) => (session?.Handler as MiraiFrameHandler)?.SessionKey;
+}
