@@ -387,9 +387,9 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
                 // Network failures are expected here: one line for operators, the stack trace at Debug.
                 Log.Disconnected(_logger, end.Reason, end.Detail);
                 Log.DisconnectedDetail(_logger, end.Reason, end.Error);
-                if (end.Error is MiraiHandshakeException { IsRetryable: false } rejected)
+                if (_protocol.IsFatal(end))
                 {
-                    Fault(rejected, end.Reason);
+                    Fault(end.Error ?? new MiraiConnectionException(end.Reason, end.Detail), end.Reason);
                     return;
                 }
 

@@ -55,6 +55,10 @@ internal abstract class WireProtocol<TEvent>
     /// <summary>Gets the tag an event is counted under in the events metrics (bounded cardinality).</summary>
     public abstract string EventTag(TEvent item);
 
+    /// <summary>Decides whether a session's end stops the connection for good (a configuration the peer
+    /// rejects, such as a wrong key) instead of being retried.</summary>
+    public abstract bool IsFatal(SessionEnd end);
+
     /// <summary>Gets the account a connected session speaks for, for the log (0 when it is not known yet).</summary>
     public virtual long AccountOf(Session<TEvent> session) => 0;
 

@@ -45,6 +45,11 @@ internal sealed class MiraiProtocol : WireProtocol<MiraiEvent>
 
     public override string EventTag(MiraiEvent item) => item is UnknownEvent ? "Unknown" : item.Type;
 
+    /// <inheritdoc/>
+    /// <remarks>A wrong verify key (1) or no bot account on a multi-bot server (400) cannot heal by retrying;
+    /// an account still logging in (2) can.</remarks>
+    public override bool IsFatal(SessionEnd end) => end.Error is MiraiHandshakeException { IsRetryable: false };
+
     public override long AccountOf(Session<MiraiEvent> session) => _settings.QQ;
 
     /// <summary>Gets a session's key (held only in memory, never logged).</summary>
