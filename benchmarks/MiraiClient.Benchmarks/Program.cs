@@ -23,21 +23,19 @@ namespace MiraiClient.Benchmarks
             return frame.Data.Sender.MemberName;
         }
 
-        private static readonly byte[] Prefix = MessageEventReader.EventFramePrefix("-1")!;
         private readonly DecodeCache _cache = new();
 
         [Benchmark(Description = "MiraiClient (one pass, as the receive loop does)")]
         public string MiraiClientDecoder()
         {
-            MessageEventReader.TryReadEventFrame(Frames.GroupMessage, Prefix, _cache, out var message);
-            return ((GroupMessage)message!).Sender.MemberName;
+            var message = (GroupMessage)MiraiFrameDecoder.Decode(Frames.GroupMessage, "-1"u8, _cache).Event!;
+            return message.Sender.MemberName;
         }
 
         [Benchmark(Description = "MiraiClient serializer path (envelope, then STJ)")]
         public string MiraiClientSerializerPath()
         {
-            var info = FrameReader.Read(Frames.GroupMessage, "-1"u8);
-            var message = (GroupMessage)EventDecoder.DecodeWithSerializer(Frames.GroupMessage.AsSpan(info.DataStart, info.DataLength), out _);
+            var message = (GroupMessage)MiraiFrameDecoder.Decode(Frames.GroupMessage, "-1"u8, null, fast: false).Event!;
             return message.Sender.MemberName;
         }
 
@@ -56,11 +54,11 @@ namespace MiraiClient.Benchmarks
     {
         private static readonly byte[] Reply = """{"syncId":"42","data":{"code":0,"msg":"success","messageId":7}}"""u8.ToArray();
 
-        [Benchmark(Baseline = true, Description = "MiraiClient envelope of an event")]
-        public int Event() => (int)FrameReader.Read(Frames.GroupMessage, "-1"u8).Kind;
+        [Benchmark(Baseline = true, Description = "MiraiClient decode of an event frame (envelope and event, one pass)")]
+        public int Event() => (int)MiraiFrameDecoder.Decode(Frames.GroupMessage, "-1"u8).Kind;
 
         [Benchmark(Description = "MiraiClient envelope of a reply")]
-        public int Response() => (int)FrameReader.Read(Reply, "-1"u8).Kind;
+        public int Response() => (int)MiraiFrameDecoder.Decode(Reply, "-1"u8).Kind;
 
         [Benchmark(Description = "JsonDocument.Parse (general-purpose)")]
         public bool JsonDocumentParse()

@@ -5,7 +5,7 @@ namespace MiraiClient.Tests;
 
 public class FrameReaderTests
 {
-    private static FrameInfo Read(string json, string reserved = "-1") => FrameReader.Read(Encoding.UTF8.GetBytes(json), Encoding.UTF8.GetBytes(reserved));
+    private static FrameInfo Read(string json, string reserved = "-1") => MiraiFrameDecoder.Decode(Encoding.UTF8.GetBytes(json), Encoding.UTF8.GetBytes(reserved));
 
     private static string Data(string json, FrameInfo frame) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(json), frame.DataStart, frame.DataLength);
 
@@ -15,7 +15,7 @@ public class FrameReaderTests
         const string json = """{"syncId":"","data":{"code":0,"session":"abcd1234"}}""";
         var frame = Read(json);
         Assert.Equal(FrameKind.Handshake, frame.Kind);
-        var (code, session, _) = FrameReader.ReadHandshake(Encoding.UTF8.GetBytes(Data(json, frame)));
+        var (code, session, _) = MiraiFrameDecoder.ReadHandshake(Encoding.UTF8.GetBytes(Data(json, frame)));
         Assert.Equal(0, code);
         Assert.Equal("abcd1234", session);
     }
@@ -25,7 +25,7 @@ public class FrameReaderTests
     {
         const string json = """{"syncId":"","data":{"code":1,"msg":"Auth Key错误"}}""";
         var frame = Read(json);
-        var (code, session, message) = FrameReader.ReadHandshake(Encoding.UTF8.GetBytes(Data(json, frame)));
+        var (code, session, message) = MiraiFrameDecoder.ReadHandshake(Encoding.UTF8.GetBytes(Data(json, frame)));
         Assert.Equal((1, null, "Auth Key错误"), (code, session, message));
     }
 
@@ -85,7 +85,7 @@ public class FrameReaderTests
         var bytes = Encoding.UTF8.GetBytes("""{"syncId":"-1","data":{"type":"X","s":"??"}}""");
         bytes[^5] = 0xFF;
         bytes[^4] = 0xFE;
-        Assert.Throws<MiraiProtocolException>(() => FrameReader.Read(bytes, "-1"u8));
+        Assert.Throws<MiraiProtocolException>(() => MiraiFrameDecoder.Decode(bytes, "-1"u8));
     }
 
     [Fact]

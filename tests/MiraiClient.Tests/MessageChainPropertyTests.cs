@@ -126,7 +126,7 @@ public class MessageChainPropertyTests
             {
                 try
                 {
-                    var frame = FrameReader.Read(bytes, "-1"u8);
+                    var frame = MiraiFrameDecoder.Decode(bytes, "-1"u8);
                     if (frame.Kind == FrameKind.Event)
                     {
                         EventDecoder.Decode(bytes.AsSpan(frame.DataStart, frame.DataLength), out _);

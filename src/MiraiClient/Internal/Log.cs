@@ -69,4 +69,7 @@ internal static partial class Log
     // 1019 (ProbeFailed) is retired: a probe is only queued now, and a failed write ends the session with its cause.
     [LoggerMessage(EventId = 1022, EventName = "HeartbeatStalled", Level = LogLevel.Debug, Message = "The heartbeat ran {LateMs:F0} ms late (the process was starved or paused); the probe's deadline moves by as much")]
     public static partial void HeartbeatStalled(ILogger logger, double lateMs);
+
+    [LoggerMessage(EventId = 1023, EventName = "SubscriptionNeverRead", Level = LogLevel.Warning, Message = "A subscription that nobody has started reading is full: dropped a {EventType} event ({Total} dropped so far). Subscribe when you start reading, or cancel the subscription's token when you no longer need it")]
+    public static partial void SubscriptionNeverRead(ILogger logger, string eventType, long total);
 }

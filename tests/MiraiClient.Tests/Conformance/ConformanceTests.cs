@@ -213,12 +213,12 @@ public class ConformanceTests(ITestOutputHelper output) : ConnectionTestBase(out
         if (name == "push-envelope.json")
         {
             // The doc example uses "123" as its reserved id; with the default "-1" it would be a reply.
-            Assert.Equal(FrameKind.Event, FrameReader.Read(bytes, "123"u8).Kind);
-            Assert.Equal(FrameKind.Response, FrameReader.Read(bytes, "-1"u8).Kind);
+            Assert.Equal(FrameKind.Event, MiraiFrameDecoder.Decode(bytes, "123"u8).Kind);
+            Assert.Equal(FrameKind.Response, MiraiFrameDecoder.Decode(bytes, "-1"u8).Kind);
             return;
         }
 
-        var frame = FrameReader.Read(bytes, "-1"u8);
+        var frame = MiraiFrameDecoder.Decode(bytes, "-1"u8);
         if (name.StartsWith("unparseable", StringComparison.Ordinal))
         {
             Assert.Equal(FrameKind.BareStatus, frame.Kind);
@@ -236,7 +236,7 @@ public class ConformanceTests(ITestOutputHelper output) : ConnectionTestBase(out
         else
         {
             Assert.Equal(FrameKind.Handshake, frame.Kind);
-            var (code, session, message) = FrameReader.ReadHandshake(bytes.AsSpan(frame.DataStart, frame.DataLength));
+            var (code, session, message) = MiraiFrameDecoder.ReadHandshake(bytes.AsSpan(frame.DataStart, frame.DataLength));
             Assert.Equal(json.GetProperty("data").GetProperty("code").GetInt32(), code);
             if (code == 0)
             {
@@ -280,7 +280,7 @@ public class ConformanceTests(ITestOutputHelper output) : ConnectionTestBase(out
 
         // Response frames: classify the envelope, then decode the data through the command that would receive it.
         var bytes = Encoding.UTF8.GetBytes(json.GetRawText());
-        var envelope = FrameReader.Read(bytes, "-1"u8);
+        var envelope = MiraiFrameDecoder.Decode(bytes, "-1"u8);
         Assert.Equal(FrameKind.Response, envelope.Kind);
         var data = json.GetProperty("data").GetRawText();
         var prefix = name.Split(".frame.")[0];

@@ -107,7 +107,14 @@ internal sealed class EventBroadcaster<TBase>
         if (last == 0 || _time.GetElapsedTime(last, now) >= DropLogInterval)
         {
             Volatile.Write(ref subscription.LastDropLog, now);
-            Log.EventsDropped(_logger, tag, total);
+            if (subscription.Enumerated)
+            {
+                Log.EventsDropped(_logger, tag, total);
+            }
+            else
+            {
+                Log.SubscriptionNeverRead(_logger, tag, total);
+            }
         }
     }
 }

@@ -9,6 +9,9 @@ internal abstract class EventSink<TBase>
 {
     internal long LastDropLog;
 
+    /// <summary>Gets whether anyone has started reading the subscription.</summary>
+    public abstract bool Enumerated { get; }
+
     public abstract void Offer(ReadOnlySpan<TBase> batch);
 
     public abstract void Complete();
@@ -49,6 +52,8 @@ internal sealed class EventRing<TBase, TEvent> : EventSink<TBase>, IAsyncEnumera
     private TaskCompletionSource? _waiter;
     private CancellationTokenRegistration _endRegistration;
     private int _enumerated;
+
+    public override bool Enumerated => Volatile.Read(ref _enumerated) != 0;
 
     public EventRing(EventBroadcaster<TBase> owner, int capacity, bool dropNewest)
     {

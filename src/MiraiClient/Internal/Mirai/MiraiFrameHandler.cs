@@ -6,14 +6,12 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
 {
     private readonly IFrameSink<MiraiEvent> _sink;
     private readonly byte[] _reservedSyncId;
-    private readonly byte[]? _eventFramePrefix;
     private readonly DecodeCache _decodeCache = new();
 
     public MiraiFrameHandler(IFrameSink<MiraiEvent> sink, string reservedSyncId)
     {
         _sink = sink;
         _reservedSyncId = System.Text.Encoding.UTF8.GetBytes(reservedSyncId);
-        _eventFramePrefix = MessageEventReader.EventFramePrefix(reservedSyncId);
     }
 
     /// <summary>Gets the server-assigned session key. Held only in memory; never logged.</summary>
@@ -22,19 +20,10 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
     public override void Handle(ReadOnlySpan<byte> message)
     {
         var logger = _sink.Logger;
-
-        // Nearly every frame is a message event in the server's exact envelope: decode it in one pass.
-        if (_eventFramePrefix is not null && MessageEventReader.TryReadEventFrame(message, _eventFramePrefix, _decodeCache, out var fast))
-        {
-            LogUnknownElements(fast);
-            _sink.Deliver(fast);
-            return;
-        }
-
         FrameInfo frame;
         try
         {
-            frame = FrameReader.Read(message, _reservedSyncId);
+            frame = MiraiFrameDecoder.Decode(message, _reservedSyncId, _decodeCache);
         }
         catch (MiraiProtocolException ex)
         {
@@ -45,24 +34,18 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
         var data = frame.DataStart >= 0 ? message.Slice(frame.DataStart, frame.DataLength) : default;
         switch (frame.Kind)
         {
+            case FrameKind.Event when frame.EventError is { } invalid:
+                Log.MalformedFrame(logger, message.Length, invalid.Message, invalid);
+                break;
             case FrameKind.Event:
-                MiraiEvent item;
-                try
+                var item = frame.Event!;
+                if (!frame.KnownEvent)
                 {
-                    item = EventDecoder.Decode(data, _decodeCache, out var known);
-                    if (!known)
-                    {
-                        Log.UnknownEvent(logger, item.Type);
-                    }
-                    else if (item is MessageEvent packet)
-                    {
-                        LogUnknownElements(packet);
-                    }
+                    Log.UnknownEvent(logger, item.Type);
                 }
-                catch (MiraiProtocolException ex)
+                else if (item is MessageEvent packet)
                 {
-                    Log.MalformedFrame(logger, message.Length, ex.Message, ex);
-                    return;
+                    LogUnknownElements(packet);
                 }
 
                 _sink.Deliver(item);
@@ -107,7 +90,7 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
     {
         try
         {
-            var (code, session, message) = FrameReader.ReadHandshake(data);
+            var (code, session, message) = MiraiFrameDecoder.ReadHandshake(data);
             if (code == 0)
             {
                 SessionKey = session;

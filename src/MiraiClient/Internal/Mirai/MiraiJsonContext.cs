@@ -131,34 +131,31 @@ internal sealed partial class MiraiJsonContext : JsonSerializerContext
 /// <summary>Reads the server's role names without failing on a name this SDK does not know.</summary>
 internal sealed class GroupPermissionConverter : JsonConverter<GroupPermission>
 {
-    public override GroupPermission Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new JsonException("A group permission must be a string.");
-        }
-
-        if (reader.ValueTextEquals("MEMBER"u8))
-        {
-            return GroupPermission.Member;
-        }
-
-        if (reader.ValueTextEquals("ADMINISTRATOR"u8))
-        {
-            return GroupPermission.Administrator;
-        }
-
-        return reader.ValueTextEquals("OWNER"u8) ? GroupPermission.Owner : GroupPermission.Unknown;
-    }
+    public override GroupPermission Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String ? GroupPermissions.Read(ref reader) : throw new JsonException("A group permission must be a string.");
 
     public override void Write(Utf8JsonWriter writer, GroupPermission value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value switch
-        {
-            GroupPermission.Member => "MEMBER",
-            GroupPermission.Administrator => "ADMINISTRATOR",
-            GroupPermission.Owner => "OWNER",
-            _ => "UNKNOWN",
-        });
+        writer.WriteStringValue(GroupPermissions.WireName(value));
+}
+
+/// <summary>The server's role names, in one place for the serializer and the one-pass reader.</summary>
+internal static class GroupPermissions
+{
+    /// <summary>Reads the role name the reader stands on (a string token); a name this SDK does not know is <see cref="GroupPermission.Unknown"/>.</summary>
+    public static GroupPermission Read(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("MEMBER"u8) ? GroupPermission.Member
+        : reader.ValueTextEquals("ADMINISTRATOR"u8) ? GroupPermission.Administrator
+        : reader.ValueTextEquals("OWNER"u8) ? GroupPermission.Owner
+        : GroupPermission.Unknown;
+
+    /// <summary>Gets the wire name of a role.</summary>
+    public static string WireName(GroupPermission value) => value switch
+    {
+        GroupPermission.Member => "MEMBER",
+        GroupPermission.Administrator => "ADMINISTRATOR",
+        GroupPermission.Owner => "OWNER",
+        _ => "UNKNOWN",
+    };
 }
 
 /// <summary>Reads and writes message chains, choosing each element's type by its <c>type</c> field
@@ -186,73 +183,15 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
         writer.WriteStartArray();
         foreach (var element in value)
         {
-            switch (element)
+            if (element is UnknownElement unknown)
             {
-                case FlashImageElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.FlashImageElement);
-                    break;
-                case SourceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.SourceElement);
-                    break;
-                case QuoteElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.QuoteElement);
-                    break;
-                case AtElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.AtElement);
-                    break;
-                case AtAllElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.AtAllElement);
-                    break;
-                case FaceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.FaceElement);
-                    break;
-                case PlainElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.PlainElement);
-                    break;
-                case ImageElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.ImageElement);
-                    break;
-                case VoiceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.VoiceElement);
-                    break;
-                case XmlServiceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.XmlServiceElement);
-                    break;
-                case JsonServiceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.JsonServiceElement);
-                    break;
-                case AppElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.AppElement);
-                    break;
-                case PokeElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.PokeElement);
-                    break;
-                case DiceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.DiceElement);
-                    break;
-                case MarketFaceElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.MarketFaceElement);
-                    break;
-                case MusicShareElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.MusicShareElement);
-                    break;
-                case ForwardElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.ForwardElement);
-                    break;
-                case FileElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.FileElement);
-                    break;
-                case ShortVideoElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.ShortVideoElement);
-                    break;
-                case MiraiCodeElement item:
-                    JsonSerializer.Serialize(writer, item, MiraiJsonContext.Default.MiraiCodeElement);
-                    break;
-                case UnknownElement unknown:
-                    unknown.Json.WriteTo(writer);
-                    break;
-                default:
-                    throw new NotSupportedException($"Message element type '{element.GetType().Name}' cannot be serialized.");
+                unknown.Json.WriteTo(writer);
+            }
+            else
+            {
+                var info = MiraiTypes.FindElement(element.GetType())
+                    ?? throw new NotSupportedException($"Message element type '{element.GetType().Name}' cannot be serialized.");
+                JsonSerializer.Serialize(writer, element, info);
             }
         }
 
@@ -266,32 +205,13 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
             throw new JsonException("A message element must be a JSON object.");
         }
 
-        var type = JsonScan.FindTypeDiscriminator(reader, "type"u8);
-        return type switch
+        var type = JsonScan.FindTypeDiscriminator(reader, "type"u8) ?? throw new JsonException("A message element has no string 'type' field.");
+        if (MiraiTypes.FindElement(type) is not { } info)
         {
-            "Source" => (MessageElement?)JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.SourceElement),
-            "Quote" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.QuoteElement),
-            "At" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.AtElement),
-            "AtAll" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.AtAllElement),
-            "Face" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.FaceElement),
-            "Plain" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.PlainElement),
-            "Image" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.ImageElement),
-            "FlashImage" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.FlashImageElement),
-            "Voice" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.VoiceElement),
-            "Xml" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.XmlServiceElement),
-            "Json" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.JsonServiceElement),
-            "App" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.AppElement),
-            "Poke" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.PokeElement),
-            "Dice" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.DiceElement),
-            "MarketFace" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.MarketFaceElement),
-            "MusicShare" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.MusicShareElement),
-            "Forward" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.ForwardElement),
-            "File" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.FileElement),
-            "ShortVideo" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.ShortVideoElement),
-            "MiraiCode" => JsonSerializer.Deserialize(ref reader, MiraiJsonContext.Default.MiraiCodeElement),
-            null => throw new JsonException("A message element has no string 'type' field."),
-            _ => new UnknownElement(type, JsonElement.ParseValue(ref reader)),
-        } ?? throw new JsonException("A message element was null.");
+            return new UnknownElement(type, JsonElement.ParseValue(ref reader));
+        }
+
+        return JsonSerializer.Deserialize(ref reader, info) as MessageElement ?? throw new JsonException("A message element was null.");
     }
 }
 

@@ -57,13 +57,20 @@ internal static class Replies
         var data = RestfulData(command, reply);
         if (!data.IsEmpty && data[0] == (byte)'[')
         {
-            var reader = new Utf8JsonReader(data);
-            reader.Read();
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            try
             {
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                data = data[start..(int)reader.BytesConsumed];
+                var reader = new Utf8JsonReader(data);
+                reader.Read();
+                if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    data = data[start..(int)reader.BytesConsumed];
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
             }
         }
 
@@ -197,47 +204,12 @@ internal static class Replies
         return data;
     }
 
-    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, ReadOnlySpan<byte> reply, bool readMessage = true)
+    private static (int? Code, string? Msg, int DataStart, int DataLength) Envelope(string command, ReadOnlySpan<byte> reply)
     {
         try
         {
-            var reader = new Utf8JsonReader(reply);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                // A bare array or value cannot carry a status; callers decide whether that is valid.
-                return (null, null, -1, 0);
-            }
-
-            int? code = null;
-            string? msg = null;
-            int start = -1, length = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("code"u8))
-                {
-                    reader.Read();
-                    code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
-                }
-                else if (readMessage && reader.ValueTextEquals("msg"u8))
-                {
-                    reader.Read();
-                    msg = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-                else if (reader.ValueTextEquals("data"u8))
-                {
-                    reader.Read();
-                    start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    length = (int)reader.BytesConsumed - start;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            return (code, msg, start, length);
+            var status = StatusObject.Read(reply);
+            return (status.Code, status.Message, status.DataStart, status.DataLength);
         }
         catch (JsonException ex)
         {
@@ -259,5 +231,62 @@ internal static class Replies
         {
             throw new MiraiProtocolException($"The reply to '{command}' has the wrong shape: {ex.Message}", ex);
         }
+    }
+}
+
+/// <summary>What a status object says: mirai-api-http's <c>{"code":…,"msg":…,"data":…}</c> (replies) and
+/// <c>{"code":…,"session":…,"msg":…}</c> (the handshake's data). The one reader of that shape.</summary>
+/// <param name="Code">The integer <c>code</c>, if any.</param>
+/// <param name="Message">The string <c>msg</c>, if any.</param>
+/// <param name="Session">The string <c>session</c>, if any (a secret: held only in memory).</param>
+/// <param name="DataStart">Where <c>data</c> starts, or -1.</param>
+/// <param name="DataLength">The length of <c>data</c>.</param>
+internal readonly record struct StatusObject(int? Code, string? Message, string? Session, int DataStart, int DataLength)
+{
+    /// <summary>Reads a status object; a value that is not an object (a bare array or scalar) has no status.</summary>
+    /// <exception cref="JsonException">The bytes are not valid JSON.</exception>
+    public static StatusObject Read(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return new StatusObject(null, null, null, -1, 0);
+        }
+
+        int? code = null;
+        string? msg = null, session = null;
+        int start = -1, length = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("code"u8))
+            {
+                reader.Read();
+                code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
+            }
+            else if (reader.ValueTextEquals("msg"u8))
+            {
+                reader.Read();
+                msg = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("session"u8))
+            {
+                reader.Read();
+                session = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                length = (int)reader.BytesConsumed - start;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new StatusObject(code, msg, session, start, length);
     }
 }

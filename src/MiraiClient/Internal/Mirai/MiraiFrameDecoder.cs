@@ -19,25 +19,52 @@ internal enum FrameKind
     BareStatus,
 }
 
-/// <summary>What the envelope of one inbound message says. Offsets point into the message bytes.</summary>
-internal readonly record struct FrameInfo(FrameKind Kind, int DataStart, int DataLength, long RequestId, int? Code, string? Message);
+/// <summary>What one inbound message is: its kind, the event it carries (decoded), or where its <c>data</c>
+/// stands in the message bytes, and a bare status's code and message.</summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="DataStart">Where <c>data</c> starts in the message, or -1.</param>
+/// <param name="DataLength">The length of <c>data</c>.</param>
+/// <param name="RequestId">A reply's request id, or -1.</param>
+/// <param name="Code">A bare status's code.</param>
+/// <param name="Message">A bare status's message.</param>
+/// <param name="Event">An event frame's event.</param>
+/// <param name="KnownEvent">Whether the event's type is one this SDK models (false: an <see cref="UnknownEvent"/>).</param>
+/// <param name="EventError">For an event frame whose envelope is sound but whose event is not: why (then <paramref name="Event"/> is null).</param>
+internal readonly record struct FrameInfo(FrameKind Kind, int DataStart, int DataLength, long RequestId, int? Code, string? Message, MiraiEvent? Event = null, bool KnownEvent = false, MiraiProtocolException? EventError = null);
 
-/// <summary>Classifies whole inbound messages by their envelope, straight from the UTF-8 bytes.</summary>
-/// <remarks>A pure function of the bytes: the only exception it throws is <see cref="MiraiProtocolException"/>.</remarks>
-internal static class FrameReader
+/// <summary>
+/// The one inbound decoder of mirai-api-http frames: one pass of one <see cref="Utf8JsonReader"/> over the
+/// whole message reads the envelope and, for an event, the event itself, with the message events as its hot
+/// case (<see cref="MessageEventReader"/>) and the source-generated serializer for every other shape.
+/// </summary>
+/// <remarks>A pure function of the bytes (and the shared-value cache): the only exception it throws is
+/// <see cref="MiraiProtocolException"/>.</remarks>
+internal static class MiraiFrameDecoder
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
-    /// <summary>Reads the envelope of one message.</summary>
+    /// <summary>Decodes one whole inbound message.</summary>
     /// <param name="message">The whole message.</param>
     /// <param name="reservedSyncId">The reserved event sync id, UTF-8.</param>
-    /// <returns>The envelope.</returns>
-    /// <exception cref="MiraiProtocolException">The message is not a JSON object of a known shape.</exception>
-    public static FrameInfo Read(ReadOnlySpan<byte> message, ReadOnlySpan<byte> reservedSyncId)
+    /// <param name="cache">Shared small values, or <see langword="null"/>.</param>
+    /// <param name="fast">Whether message events take the one-pass reader (tests turn it off to compare with
+    /// the serializer's reference semantics).</param>
+    /// <returns>What the message is.</returns>
+    /// <exception cref="MiraiProtocolException">The message is not a JSON object of a known shape, or its event is invalid.</exception>
+    public static FrameInfo Decode(ReadOnlySpan<byte> message, ReadOnlySpan<byte> reservedSyncId, DecodeCache? cache = null, bool fast = true)
     {
         try
         {
-            return ReadCore(message, reservedSyncId);
+            try
+            {
+                return DecodeCore(message, reservedSyncId, cache, fast, decodeEvent: true);
+            }
+            catch (InvalidEventException invalid)
+            {
+                // Rare: the event inside is invalid. Whether the envelope around it is sound takes a second,
+                // envelope-only pass, so the frame is still classified as the server meant it.
+                return DecodeCore(message, reservedSyncId, null, fast, decodeEvent: false) with { EventError = invalid.Error };
+            }
         }
         catch (JsonException ex)
         {
@@ -49,46 +76,20 @@ internal static class FrameReader
         }
     }
 
-    /// <summary>Reads the payload of a handshake frame.</summary>
+    /// <summary>Reads the payload of a handshake frame (a status object with the session key).</summary>
     /// <param name="data">The <c>data</c> value.</param>
     /// <returns>The code, the session key (kept only in memory) and the server's message.</returns>
     public static (int Code, string? Session, string? Message) ReadHandshake(ReadOnlySpan<byte> data)
     {
+        if (data.IsEmpty || data[0] != (byte)'{')
+        {
+            throw new MiraiProtocolException("The handshake frame's data is not an object.");
+        }
+
         try
         {
-            var reader = new Utf8JsonReader(data, ReaderOptions);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new MiraiProtocolException("The handshake frame's data is not an object.");
-            }
-
-            int? code = null;
-            string? session = null, msg = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("code"u8))
-                {
-                    reader.Read();
-                    code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
-                }
-                else if (reader.ValueTextEquals("session"u8))
-                {
-                    reader.Read();
-                    session = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-                else if (reader.ValueTextEquals("msg"u8))
-                {
-                    reader.Read();
-                    msg = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            return (code ?? throw new MiraiProtocolException("The handshake frame has no integer code."), session, msg);
+            var status = StatusObject.Read(data);
+            return (status.Code ?? throw new MiraiProtocolException("The handshake frame has no integer code."), status.Session, status.Message);
         }
         catch (JsonException ex)
         {
@@ -96,7 +97,7 @@ internal static class FrameReader
         }
     }
 
-    private static FrameInfo ReadCore(ReadOnlySpan<byte> message, ReadOnlySpan<byte> reservedSyncId)
+    private static FrameInfo DecodeCore(ReadOnlySpan<byte> message, ReadOnlySpan<byte> reservedSyncId, DecodeCache? cache, bool fast, bool decodeEvent)
     {
         // The JSON reader checks structure, not every string's encoding: check the whole frame once,
         // so no event carries undecodable text to a subscriber.
@@ -117,6 +118,8 @@ internal static class FrameReader
         int dataStart = -1, dataLength = 0;
         int? code = null;
         string? msg = null;
+        MiraiEvent? item = null;
+        var known = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("syncId"u8))
@@ -129,7 +132,16 @@ internal static class FrameReader
             {
                 reader.Read();
                 dataStart = (int)reader.TokenStartIndex;
-                reader.Skip();
+                if (decodeEvent && hasSyncId && kind == FrameKind.Event && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    // The server writes the sync id first, so the event is decoded here, in the same pass.
+                    item = DecodeEvent(ref reader, cache, fast, out known);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
                 dataLength = (int)reader.BytesConsumed - dataStart;
             }
             else if (reader.ValueTextEquals("code"u8))
@@ -172,7 +184,15 @@ internal static class FrameReader
             throw new MiraiProtocolException($"The {kind} frame's data is not an object.");
         }
 
-        return new FrameInfo(kind, dataStart, dataLength, requestId, null, null);
+        if (decodeEvent && kind == FrameKind.Event && item is null)
+        {
+            // The data came before the sync id: decode it now, from its own bytes.
+            var data = new Utf8JsonReader(message.Slice(dataStart, dataLength), ReaderOptions);
+            data.Read();
+            item = DecodeEvent(ref data, cache, fast, out known);
+        }
+
+        return new FrameInfo(kind, dataStart, dataLength, requestId, null, null, item, known);
     }
 
     private static (FrameKind Kind, long RequestId) ClassifySyncId(ref Utf8JsonReader reader, ReadOnlySpan<byte> reservedSyncId)
@@ -208,5 +228,23 @@ internal static class FrameReader
             default:
                 throw new MiraiProtocolException($"The frame's syncId is a {reader.TokenType}, not a string.");
         }
+    }
+
+    private static MiraiEvent DecodeEvent(ref Utf8JsonReader reader, DecodeCache? cache, bool fast, out bool known)
+    {
+        try
+        {
+            return EventDecoder.Decode(ref reader, cache, fast, out known);
+        }
+        catch (MiraiProtocolException ex)
+        {
+            throw new InvalidEventException(ex);
+        }
+    }
+
+    /// <summary>An event frame whose event is invalid; never leaves this class.</summary>
+    private sealed class InvalidEventException(MiraiProtocolException error) : Exception(error.Message, error)
+    {
+        public MiraiProtocolException Error { get; } = error;
     }
 }
