@@ -162,11 +162,12 @@ internal sealed class ChatCorpus
         var members = MakeMembers(ref random, options.Senders, groups);
         var messages = new ChatMessage[options.Variants];
         var time = 1767225600L;
+        var step = members.Length % 7919 == 0 ? 1L : 7919L;
         for (var i = 0; i < messages.Length; i++)
         {
             // Every member speaks at least once; then senders are drawn uniformly, so no small set of
             // senders dominates and per-sender caches see all of them.
-            var sender = i < members.Length ? members[(int)((i * 7919L) % members.Length)] : random.Pick(members);
+            var sender = i < members.Length ? members[(int)((i * step) % members.Length)] : random.Pick(members);
             time += random.Between(0, 3);
             var kind = PickKind(ref random);
             messages[i] = new ChatMessage(i, MessageIdOf(i, ref random), time, sender, kind, MakeParts(ref random, kind, sender, members, messages, i));
@@ -175,7 +176,7 @@ internal sealed class ChatCorpus
         return new ChatCorpus(options, groups, members, messages);
     }
 
-    /// <summary>Positive int32 ids that look hashed, as the servers' are; distinct within the corpus.</summary>
+    /// <summary>Positive int32 ids that look hashed, as the servers' are (nothing relies on them being distinct).</summary>
     private static int MessageIdOf(int index, ref SeededRandom random) => (int)((uint)(index + 1) * 2654435761U >> 1) ^ (random.Below(1 << 12) << 19);
 
     private static ChatKind PickKind(ref SeededRandom random)
