@@ -5,6 +5,7 @@ using MiraiClient;
 using MiraiClient.Baselines;
 using MiraiClient.Benchmarks;
 using MiraiClient.Internal;
+using MiraiClient.Workloads;
 
 // dotnet run -c Release --project benchmarks/MiraiClient.Benchmarks -- --filter "*"
 // Smoke (CI): add --job Dry
@@ -45,6 +46,72 @@ namespace MiraiClient.Benchmarks
             var root = Newtonsoft.Json.Linq.JObject.Parse(System.Text.Encoding.UTF8.GetString(Frames.GroupMessage));
             var message = root["data"]!.ToObject<PeerGroupMessage>()!;
             return message.Sender!.MemberName!;
+        }
+    }
+
+    /// <summary>Decoding the load test's mixed workload (default seed): its 4096 GroupMessage frames, short
+    /// lines to 4.9 KB texts with quotes and escapes, 256 senders, one after another. Per frame.</summary>
+    [MemoryDiagnoser]
+    public class DecodeWorkloadMix
+    {
+        private static readonly byte[][] Mix = MiraiFrames.Create(ChatCorpus.Create(new WorkloadOptions())).Frames;
+        private static readonly byte[] Prefix = MessageEventReader.EventFramePrefix("-1")!;
+        private readonly DecodeCache _cache = new();
+
+        /// <summary>Says how many frames the one-pass reader takes, once per run.</summary>
+        [GlobalSetup]
+        public void Setup()
+        {
+            var onePass = Mix.Count(f => MessageEventReader.TryReadEventFrame(f, Prefix, new DecodeCache(), out _));
+            Console.WriteLine($"// workload mix: {Mix.Length} frames, {onePass} decoded in one pass, the rest through the serializer path");
+        }
+
+        [Benchmark(Baseline = true, OperationsPerInvoke = 4096, Description = "STJ source-gen records")]
+        public int StjRecords()
+        {
+            var n = 0;
+            foreach (var frame in Mix)
+            {
+                n += JsonSerializer.Deserialize(frame, StjJson.Default.StjFrame)!.Data.MessageChain.Length;
+            }
+
+            return n;
+        }
+
+        [Benchmark(OperationsPerInvoke = 4096, Description = "MiraiClient (as the receive loop does: one pass, else the serializer path)")]
+        public int MiraiClientDecoder()
+        {
+            var n = 0;
+            foreach (var frame in Mix)
+            {
+                MiraiEvent decoded;
+                if (MessageEventReader.TryReadEventFrame(frame, Prefix, _cache, out var message))
+                {
+                    decoded = message!;
+                }
+                else
+                {
+                    var info = FrameReader.Read(frame, "-1"u8);
+                    decoded = EventDecoder.DecodeWithSerializer(frame.AsSpan(info.DataStart, info.DataLength), out _);
+                }
+
+                n += ((GroupMessage)decoded).MessageChain.Count;
+            }
+
+            return n;
+        }
+
+        [Benchmark(OperationsPerInvoke = 4096, Description = "Newtonsoft JObject.Parse + ToObject (peer stack)")]
+        public int NewtonsoftJObject()
+        {
+            var n = 0;
+            foreach (var frame in Mix)
+            {
+                var root = Newtonsoft.Json.Linq.JObject.Parse(System.Text.Encoding.UTF8.GetString(frame));
+                n += root["data"]!.ToObject<PeerGroupMessage>()!.MessageChain!.Count;
+            }
+
+            return n;
         }
     }
 

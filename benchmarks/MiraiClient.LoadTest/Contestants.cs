@@ -5,8 +5,9 @@ using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Text;
 using System.Text.Json;
-using Newtonsoft.Json.Linq;
 using MiraiClient.Baselines;
+using MiraiClient.Workloads;
+using Newtonsoft.Json.Linq;
 using Websocket.Client;
 
 namespace MiraiClient.LoadTest;
@@ -19,53 +20,76 @@ internal abstract class Contestant
     /// <summary>Bounds every wait on the server, so a lost event fails the run instead of hanging it.</summary>
     protected static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
-    public abstract string Name { get; }
+    private static readonly Action<object?, CancellationToken> CancelWaiter = static (state, token) => ((TaskCompletionSource<int>)state!).TrySetCanceled(token);
 
-    public static Contestant Create(string name) => name switch
-    {
-        "raw" => new RawContestant(decode: false),
-        "stj" => new RawContestant(decode: true),
-        "peer" => new PeerContestant(),
-        "mirai" => new MiraiContestant(),
-        _ => throw new ArgumentException($"unknown contestant {name}"),
-    };
+    public abstract string Name { get; }
 
     /// <summary>Connects to a streaming server, starts the stream and consumes it; measured from the start request.</summary>
     public abstract Task<Sample> IngestAsync(Uri uri, long events);
 
-    /// <summary>Connects to the echo server and returns a round-trip function plus a closer.</summary>
-    public abstract Task<(Func<Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri);
+    /// <summary>Connects to the echo server and returns a round-trip function, which honours the token it is given, plus a closer.</summary>
+    public abstract Task<(Func<CancellationToken, Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri);
 
-    public async Task<Sample[]> RoundTripsAsync(Uri uri, int sequential, int concurrent)
+    public async Task<Sample[]> RoundTripsAsync(Uri uri, int sequential, int concurrent, TokenMode mode)
     {
         var (roundTrip, close) = await ConnectEchoAsync(uri);
+
+        // The caller's long-lived source: the host's, whose token reaches every handler.
+        using var lifetime = new CancellationTokenSource();
+        var stop = lifetime.Token;
         try
         {
+            var honoured = mode == TokenMode.None || await HonoursCancellationAsync(roundTrip);
+            var note = mode == TokenMode.None ? "token none" : $"token {Tokens.Name(mode)}, {(honoured ? "a cancelled token is honoured" : "a cancelled token was IGNORED")}";
+
             // Latency: one request in flight.
             var latencies = new double[sequential];
+            var ok = 0;
             var meter = Meter.Start();
             for (var i = 0; i < sequential; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                await roundTrip();
+                int messageId;
+                if (mode <= TokenMode.Shared)
+                {
+                    messageId = await roundTrip(mode == TokenMode.None ? CancellationToken.None : stop);
+                }
+                else
+                {
+                    using var call = Tokens.PerCall(mode, stop);
+                    messageId = await roundTrip(call.Token);
+                }
+
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                ok += messageId > 0 ? 1 : 0;
             }
 
             Array.Sort(latencies);
-            var one = meter.Stop(Name, "rtt1", sequential, p50: Percentile(latencies, 0.50), p99: Percentile(latencies, 0.99));
+            var one = meter.Stop(Name, "rtt1", sequential, valid: honoured && ok == sequential, note: note, p50: Percentile(latencies, 0.50), p99: Percentile(latencies, 0.99));
 
             // Throughput: 64 in flight.
             var per = concurrent / InFlight;
             meter = Meter.Start();
             var workers = new Task[InFlight];
-            var ok = 0;
+            ok = 0;
             for (var w = 0; w < InFlight; w++)
             {
                 workers[w] = Task.Run(async () =>
                 {
                     for (var i = 0; i < per; i++)
                     {
-                        if (await roundTrip() > 0)
+                        int messageId;
+                        if (mode <= TokenMode.Shared)
+                        {
+                            messageId = await roundTrip(mode == TokenMode.None ? CancellationToken.None : stop);
+                        }
+                        else
+                        {
+                            using var call = Tokens.PerCall(mode, stop);
+                            messageId = await roundTrip(call.Token);
+                        }
+
+                        if (messageId > 0)
                         {
                             Interlocked.Increment(ref ok);
                         }
@@ -74,12 +98,32 @@ internal abstract class Contestant
             }
 
             await Task.WhenAll(workers);
-            var many = meter.Stop(Name, "rtt64", per * InFlight, valid: ok == per * InFlight);
+            var many = meter.Stop(Name, "rtt64", per * InFlight, valid: honoured && ok == per * InFlight, note: note);
             return [one, many];
         }
         finally
         {
             await close();
+        }
+    }
+
+    /// <summary>A call with an already cancelled token must end in <see cref="OperationCanceledException"/>, promptly.</summary>
+    private static async Task<bool> HonoursCancellationAsync(Func<CancellationToken, Task<int>> roundTrip)
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        try
+        {
+            await roundTrip(cancelled.Token).WaitAsync(TimeSpan.FromSeconds(30));
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -90,121 +134,9 @@ internal abstract class Contestant
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("verifyKey", "load-test");
         socket.Options.SetRequestHeader("qq", "10001");
+        socket.Options.SetRequestHeader("Authorization", "Bearer load-test");
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         return socket;
-    }
-}
-
-/// <summary>ClientWebSocket with nothing on top: discard (the physical limit) or STJ source-generated
-/// records decoded inline (the best-practice limit).</summary>
-internal sealed class RawContestant(bool decode) : Contestant
-{
-    private static readonly byte[] EventPrefix = "{\"syncId\":\"-1\""u8.ToArray();
-
-    public override string Name => decode ? "stj" : "raw";
-
-    public override async Task<Sample> IngestAsync(Uri uri, long events)
-    {
-        using var socket = NewSocket();
-        await socket.ConnectAsync(new Uri(uri, "all"), CancellationToken.None);
-        var buffer = new byte[64 * 1024];
-        await ReceiveAsync(socket, buffer);
-        var meter = Meter.Start();
-        await socket.SendAsync(Encoding.UTF8.GetBytes(Workload.AboutRequest(1)), WebSocketMessageType.Text, true, CancellationToken.None);
-        long seen = 0, checksum = 0;
-        while (seen < events)
-        {
-            var count = await ReceiveAsync(socket, buffer);
-            var frame = buffer.AsSpan(0, count);
-            if (!frame.StartsWith(EventPrefix))
-            {
-                continue;
-            }
-
-            seen++;
-            if (decode)
-            {
-                var decoded = JsonSerializer.Deserialize(frame, StjJson.Default.StjFrame)!;
-                checksum += decoded.Data.MessageChain[0].Id!.Value;
-            }
-        }
-
-        var valid = !decode || checksum == Workload.Checksum(events);
-        var sample = meter.Stop(Name, "ingest", events, valid, decode ? $"checksum {(valid ? "ok" : "WRONG")}" : "discarded");
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        return sample;
-    }
-
-    public override async Task<(Func<Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
-    {
-        var socket = NewSocket();
-        await socket.ConnectAsync(new Uri(uri, "all"), CancellationToken.None);
-        var buffer = new byte[64 * 1024];
-        await ReceiveAsync(socket, buffer);
-        var pending = new ConcurrentDictionary<long, TaskCompletionSource<int>>();
-        var sendLock = new SemaphoreSlim(1, 1);
-        long lastId = 0;
-        var receiving = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var count = await ReceiveAsync(socket, buffer);
-                    if (count < 0)
-                    {
-                        return;
-                    }
-
-                    var (id, messageId) = decode ? ReadReplyStj(buffer.AsSpan(0, count)) : ReadReplyRaw(buffer.AsSpan(0, count));
-                    if (pending.TryRemove(id, out var waiter))
-                    {
-                        waiter.TrySetResult(messageId);
-                    }
-                }
-            }
-            catch (WebSocketException)
-            {
-            }
-        });
-
-        async Task<int> RoundTrip()
-        {
-            var id = Interlocked.Increment(ref lastId);
-            var waiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            pending[id] = waiter;
-            await sendLock.WaitAsync();
-            try
-            {
-                if (decode)
-                {
-                    var bytes = JsonSerializer.SerializeToUtf8Bytes(new StjRequest(id.ToString(System.Globalization.CultureInfo.InvariantCulture), "sendGroupMessage", null, new StjSendContent(Workload.GroupTarget, null, [new StjPlain("Plain", Workload.ReplyText)])), StjJson.Default.StjRequest);
-                    await socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
-                }
-                else
-                {
-                    var rented = ArrayPool<byte>.Shared.Rent(512);
-                    var length = Encoding.UTF8.GetBytes(Workload.Request(id), rented);
-                    await socket.SendAsync(rented.AsMemory(0, length), WebSocketMessageType.Text, true, CancellationToken.None);
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
-            }
-            finally
-            {
-                sendLock.Release();
-            }
-
-            return await waiter.Task;
-        }
-
-        async Task Close()
-        {
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-            await receiving;
-            socket.Dispose();
-        }
-
-        return (RoundTrip, Close);
     }
 
     internal static async Task<int> ReceiveAsync(WebSocket socket, byte[] buffer)
@@ -224,6 +156,235 @@ internal sealed class RawContestant(bool decode) : Contestant
                 return count;
             }
         }
+    }
+
+    /// <summary>A request frame: pooled (return it after sending) or not.</summary>
+    internal readonly record struct Encoded(byte[] Buffer, int Length, bool Pooled)
+    {
+        public static Encoded Rent(string text)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+            return new Encoded(rented, Encoding.UTF8.GetBytes(text, rented), true);
+        }
+
+        public void Return()
+        {
+            if (Pooled)
+            {
+                ArrayPool<byte>.Shared.Return(Buffer);
+            }
+        }
+    }
+
+    /// <summary>Reads the correlation id and message id of a reply; an id below 0 means "not a reply to us".</summary>
+    internal delegate (long Id, int MessageId) ReplyReader(ReadOnlySpan<byte> frame);
+
+    /// <summary>The request-reply plumbing a careful hand-written client has on a bare <see cref="ClientWebSocket"/>:
+    /// a pending table by correlation id, one writer at a time, one receive loop. The caller's token cancels
+    /// the wait for the writer and for the reply; it is not passed to the socket's send, which would abort
+    /// the connection every caller shares.</summary>
+    protected static (Func<CancellationToken, Task<int>> RoundTrip, Func<Task> Close) Correlate(ClientWebSocket socket, Func<long, Encoded> encode, ReplyReader read)
+    {
+        var buffer = new byte[64 * 1024];
+        var pending = new ConcurrentDictionary<long, TaskCompletionSource<int>>();
+        var sendLock = new SemaphoreSlim(1, 1);
+        long lastId = 0;
+        var receiving = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var count = await ReceiveAsync(socket, buffer);
+                    if (count < 0)
+                    {
+                        return;
+                    }
+
+                    var (id, messageId) = read(buffer.AsSpan(0, count));
+                    if (id >= 0 && pending.TryRemove(id, out var waiter))
+                    {
+                        waiter.TrySetResult(messageId);
+                    }
+                }
+            }
+            catch (WebSocketException)
+            {
+            }
+        });
+
+        async Task<int> RoundTrip(CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            var id = Interlocked.Increment(ref lastId);
+            var waiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pending[id] = waiter;
+            var registration = ct.CanBeCanceled ? ct.UnsafeRegister(CancelWaiter, waiter) : default;
+            try
+            {
+                await sendLock.WaitAsync(ct);
+                try
+                {
+                    var frame = encode(id);
+                    await socket.SendAsync(frame.Buffer.AsMemory(0, frame.Length), WebSocketMessageType.Text, true, CancellationToken.None);
+                    frame.Return();
+                }
+                finally
+                {
+                    sendLock.Release();
+                }
+
+                return await waiter.Task;
+            }
+            finally
+            {
+                registration.Dispose();
+                if (!waiter.Task.IsCompletedSuccessfully)
+                {
+                    pending.TryRemove(id, out _);
+                }
+            }
+        }
+
+        async Task Close()
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            await receiving;
+            socket.Dispose();
+        }
+
+        return (RoundTrip, Close);
+    }
+
+    /// <summary>Registers <paramref name="token"/> to cancel <paramref name="waiter"/>; for contestants with their own plumbing.</summary>
+    protected static CancellationTokenRegistration CancelOnToken(TaskCompletionSource<int> waiter, CancellationToken token) =>
+        token.CanBeCanceled ? token.UnsafeRegister(CancelWaiter, waiter) : default;
+}
+
+/// <summary>ClientWebSocket with nothing on top: discard (the physical limit) or STJ source-generated
+/// records decoded inline (the best-practice limit).</summary>
+internal sealed class RawContestant(bool decode) : Contestant
+{
+    private static readonly byte[] EventPrefix = "{\"syncId\":\"-1\""u8.ToArray();
+
+    public override string Name => decode ? "stj" : "raw";
+
+    public override async Task<Sample> IngestAsync(Uri uri, long events)
+    {
+        using var socket = NewSocket();
+        await socket.ConnectAsync(new Uri(uri, "all"), CancellationToken.None);
+        var buffer = new byte[64 * 1024];
+        await ReceiveAsync(socket, buffer);
+        var check = new EventCheck(Workload.Mirai, bytesOnly: !decode);
+        var meter = Meter.Start();
+        await socket.SendAsync(Encoding.UTF8.GetBytes(Workload.AboutRequest(1)), WebSocketMessageType.Text, true, CancellationToken.None);
+        while (check.Seen < events)
+        {
+            var count = await ReceiveAsync(socket, buffer);
+            var frame = buffer.AsSpan(0, count);
+            if (!frame.StartsWith(EventPrefix))
+            {
+                continue;
+            }
+
+            if (decode)
+            {
+                var decoded = JsonSerializer.Deserialize(frame, StjJson.Default.StjFrame)!.Data;
+                if (check.SpotDue)
+                {
+                    check.Spot(Canonical(decoded));
+                }
+
+                check.Add(Print(decoded));
+            }
+            else
+            {
+                // The physical limit only receives; it proves it received the frames sent, byte for byte.
+                if (check.SpotDue)
+                {
+                    check.SpotBytes(frame);
+                }
+
+                check.Add(count);
+            }
+        }
+
+        var sample = meter.Stop(Name, "ingest", events, check.Valid(events), check.Note(events));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        return sample;
+    }
+
+    public override async Task<(Func<CancellationToken, Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
+    {
+        var socket = NewSocket();
+        await socket.ConnectAsync(new Uri(uri, "all"), CancellationToken.None);
+        await ReceiveAsync(socket, new byte[4096]);
+        return decode
+            ? Correlate(socket, EncodeStj, ReadReplyStj)
+            : Correlate(socket, id => Encoded.Rent(Workload.Request(id)), ReadReplyRaw);
+    }
+
+    private static Encoded EncodeStj(long id)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new StjRequest(id.ToString(System.Globalization.CultureInfo.InvariantCulture), "sendGroupMessage", null, new StjSendContent(Workload.GroupTarget, null, [new StjPlain("Plain", Workload.ReplyText)])), StjJson.Default.StjRequest);
+        return new Encoded(bytes, bytes.Length, Pooled: false);
+    }
+
+    private static long Print(StjGroupMessage message)
+    {
+        long sum = 0;
+        var chain = message.MessageChain;
+        var messageId = 0;
+        for (var i = 0; i < chain.Length; i++)
+        {
+            var e = chain[i];
+            switch (e.Type)
+            {
+                case "Source":
+                    messageId = e.Id!.Value;
+                    sum += Fingerprint.Source(messageId);
+                    break;
+                case "Plain":
+                    sum += Fingerprint.Text(e.Text!.Length);
+                    break;
+                case "At":
+                    sum += Fingerprint.At(e.Target!.Value);
+                    break;
+                case "Face":
+                    sum += Fingerprint.Face(e.FaceId!.Value);
+                    break;
+                case "Image":
+                    sum += Fingerprint.Image(e.Width!.Value, e.Size!.Value);
+                    break;
+                case "Quote":
+                    sum += Fingerprint.Quote(e.Id!.Value, e.Origin!.Length);
+                    break;
+            }
+        }
+
+        var sender = message.Sender;
+        return Fingerprint.Event(messageId, sender.Id, sender.Group.Id, sender.MemberName.Length, sender.Group.Name.Length, chain.Length, sum);
+    }
+
+    private static string Canonical(StjGroupMessage message)
+    {
+        var sender = message.Sender;
+        var b = MiraiCanonical.Start(sender.MemberName, sender.SpecialTitle, sender.Permission, sender.Group.Name, sender.Group.Permission);
+        foreach (var e in message.MessageChain)
+        {
+            _ = e.Type switch
+            {
+                "Source" => b.Source(e.Id!.Value),
+                "Plain" => b.Plain(e.Text!),
+                "At" => b.At(e.Target!.Value),
+                "Face" => b.Face(e.FaceId!.Value, e.Name),
+                "Image" => b.Image(e.ImageId, e.Url),
+                "Quote" => b.Quote(e.Id!.Value, e.SenderId!.Value, e.Origin is [{ Type: "Plain", Text: { } text }] ? text : ""),
+                _ => b.Other(e.Type),
+            };
+        }
+
+        return b.ToString();
     }
 
     /// <summary>The least a client can do: the sync id and the message id, read with the reader.</summary>
@@ -268,7 +429,7 @@ internal sealed class PeerContestant : Contestant
     {
         var handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        long seen = 0, checksum = 0;
+        var check = new EventCheck(Workload.Mirai, bytesOnly: false);
         using var client = NewClient(uri);
         using var subscription = client.MessageReceived.Subscribe(message =>
         {
@@ -286,8 +447,13 @@ internal sealed class PeerContestant : Contestant
             }
 
             var data = root["data"]!.ToObject<PeerGroupMessage>()!;
-            checksum += (int)data.MessageChain![0]["id"]!;
-            if (++seen == events)
+            if (check.SpotDue)
+            {
+                check.Spot(Canonical(data));
+            }
+
+            check.Add(Print(data));
+            if (check.Seen == events)
             {
                 done.TrySetResult();
             }
@@ -297,13 +463,12 @@ internal sealed class PeerContestant : Contestant
         var meter = Meter.Start();
         client.Send(Workload.AboutRequest(1));
         await done.Task.WaitAsync(StepTimeout);
-        var valid = checksum == Workload.Checksum(events);
-        var sample = meter.Stop(Name, "ingest", events, valid, $"checksum {(valid ? "ok" : "WRONG")}");
+        var sample = meter.Stop(Name, "ingest", events, check.Valid(events), check.Note(events));
         await client.Stop(WebSocketCloseStatus.NormalClosure, "");
         return sample;
     }
 
-    public override async Task<(Func<Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
+    public override async Task<(Func<CancellationToken, Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
     {
         var handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var pending = new ConcurrentDictionary<long, TaskCompletionSource<int>>();
@@ -328,10 +493,8 @@ internal sealed class PeerContestant : Contestant
         await handshake.Task.WaitAsync(StepTimeout);
         long lastId = 0;
 
-        Task<int> RoundTrip()
+        Task<int> Send(long id, TaskCompletionSource<int> waiter)
         {
-            var id = Interlocked.Increment(ref lastId);
-            var waiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             pending[id] = waiter;
             var request = new PeerRequest
             {
@@ -343,6 +506,30 @@ internal sealed class PeerContestant : Contestant
             return waiter.Task;
         }
 
+        // Websocket.Client's Send takes no token (it queues the text): the token cancels the wait for the reply.
+        async Task<int> CancellableRoundTrip(CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            var id = Interlocked.Increment(ref lastId);
+            var waiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var registration = CancelOnToken(waiter, ct);
+            try
+            {
+                return await Send(id, waiter);
+            }
+            finally
+            {
+                if (!waiter.Task.IsCompletedSuccessfully)
+                {
+                    pending.TryRemove(id, out _);
+                }
+            }
+        }
+
+        Task<int> RoundTrip(CancellationToken ct) => ct.CanBeCanceled
+            ? CancellableRoundTrip(ct)
+            : Send(Interlocked.Increment(ref lastId), new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+
         async Task Close()
         {
             await client.Stop(WebSocketCloseStatus.NormalClosure, "");
@@ -351,6 +538,64 @@ internal sealed class PeerContestant : Contestant
         }
 
         return (RoundTrip, Close);
+    }
+
+    private static long Print(PeerGroupMessage message)
+    {
+        long sum = 0;
+        var chain = message.MessageChain!;
+        var messageId = 0;
+        for (var i = 0; i < chain.Count; i++)
+        {
+            var e = chain[i];
+            switch ((string?)e["type"])
+            {
+                case "Source":
+                    messageId = (int)e["id"]!;
+                    sum += Fingerprint.Source(messageId);
+                    break;
+                case "Plain":
+                    sum += Fingerprint.Text(((string)e["text"]!).Length);
+                    break;
+                case "At":
+                    sum += Fingerprint.At((long)e["target"]!);
+                    break;
+                case "Face":
+                    sum += Fingerprint.Face((int)e["faceId"]!);
+                    break;
+                case "Image":
+                    sum += Fingerprint.Image((int)e["width"]!, (long)e["size"]!);
+                    break;
+                case "Quote":
+                    sum += Fingerprint.Quote((int)e["id"]!, ((JArray)e["origin"]!).Count);
+                    break;
+            }
+        }
+
+        var sender = message.Sender!;
+        return Fingerprint.Event(messageId, sender.Id, sender.Group!.Id, sender.MemberName!.Length, sender.Group.Name!.Length, chain.Count, sum);
+    }
+
+    private static string Canonical(PeerGroupMessage message)
+    {
+        var sender = message.Sender!;
+        var b = MiraiCanonical.Start(sender.MemberName!, sender.SpecialTitle!, sender.Permission!, sender.Group!.Name!, sender.Group.Permission!);
+        foreach (var e in message.MessageChain!)
+        {
+            var type = (string)e["type"]!;
+            _ = type switch
+            {
+                "Source" => b.Source((int)e["id"]!),
+                "Plain" => b.Plain((string)e["text"]!),
+                "At" => b.At((long)e["target"]!),
+                "Face" => b.Face((int)e["faceId"]!, (string?)e["name"]),
+                "Image" => b.Image((string?)e["imageId"], (string?)e["url"]),
+                "Quote" => b.Quote((int)e["id"]!, (long)e["senderId"]!, (string?)e["origin"]![0]!["text"] ?? ""),
+                _ => b.Other(type),
+            };
+        }
+
+        return b.ToString();
     }
 
     private static WebsocketClient NewClient(Uri uri) => new(new Uri(uri, "all"), () => NewSocket())
@@ -382,14 +627,19 @@ internal sealed class MiraiContestant : Contestant
         await using var connection = new MiraiConnection(Options(uri));
         var subscription = connection.GetEventsAsync<GroupMessage>();
         await connection.ConnectAsync();
+        var check = new EventCheck(Workload.Mirai, bytesOnly: false);
         var meter = Meter.Start();
-        long seen = 0, checksum = 0;
         var consuming = Task.Run(async () =>
         {
             await foreach (var message in subscription)
             {
-                checksum += message.MessageChain.MessageId!.Value;
-                if (++seen == events)
+                if (check.SpotDue)
+                {
+                    check.Spot(Canonical(message));
+                }
+
+                check.Add(Print(message));
+                if (check.Seen == events)
                 {
                     break;
                 }
@@ -402,18 +652,18 @@ internal sealed class MiraiContestant : Contestant
         while (!consuming.IsCompleted)
         {
             await Task.WhenAny(consuming, Task.Delay(2000));
-            if (Volatile.Read(ref seen) == lastSeen)
+            if (check.Seen == lastSeen)
             {
                 break;
             }
 
-            lastSeen = Volatile.Read(ref seen);
+            lastSeen = check.Seen;
         }
 
         var dropped = connection.DroppedEventCount;
         var complete = consuming.IsCompleted;
-        var valid = complete && checksum == Workload.Checksum(events) && dropped == 0;
-        var sample = meter.Stop(Name, "ingest", events, valid, $"checksum {(checksum == Workload.Checksum(events) ? "ok" : "WRONG")}, {dropped} dropped, buffer {Capacity}");
+        var valid = complete && check.Valid(events) && dropped == 0;
+        var sample = meter.Stop(Name, "ingest", events, valid, $"{check.Note(events)}, {dropped} dropped, buffer {Capacity}");
         if (!complete)
         {
             // The enumeration is still waiting; disposing the connection ends it.
@@ -424,11 +674,62 @@ internal sealed class MiraiContestant : Contestant
         return sample;
     }
 
-    public override async Task<(Func<Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
+    public override async Task<(Func<CancellationToken, Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
     {
         var connection = new MiraiConnection(Options(uri));
         await connection.ConnectAsync();
         MessageChain chain = Workload.ReplyText;
-        return (() => connection.SendGroupMessageAsync(Workload.GroupTarget, chain), async () => await connection.DisposeAsync());
+        return (ct => connection.SendGroupMessageAsync(Workload.GroupTarget, chain, null, ct), async () => await connection.DisposeAsync());
+    }
+
+    private static long Print(GroupMessage message)
+    {
+        long sum = 0;
+        var chain = message.MessageChain;
+        for (var i = 0; i < chain.Count; i++)
+        {
+            sum += chain[i] switch
+            {
+                SourceElement source => Fingerprint.Source(source.Id),
+                PlainElement plain => Fingerprint.Text(plain.Text.Length),
+                AtElement at => Fingerprint.At(at.Target),
+                FaceElement face => Fingerprint.Face(face.FaceId ?? -1),
+                ImageElement image => Fingerprint.Image(image.Width, image.Size),
+                QuoteElement quote => Fingerprint.Quote(quote.Id, quote.Origin.Count),
+                _ => 0,
+            };
+        }
+
+        var sender = message.Sender;
+        return Fingerprint.Event(chain.MessageId ?? 0, sender.Id, sender.Group.Id, sender.MemberName.Length, sender.Group.Name.Length, chain.Count, sum);
+    }
+
+    private static string Permission(GroupPermission permission) => permission switch
+    {
+        GroupPermission.Owner => "OWNER",
+        GroupPermission.Administrator => "ADMINISTRATOR",
+        GroupPermission.Member => "MEMBER",
+        _ => permission.ToString(),
+    };
+
+    private static string Canonical(GroupMessage message)
+    {
+        var sender = message.Sender;
+        var b = MiraiCanonical.Start(sender.MemberName, sender.SpecialTitle, Permission(sender.Permission), sender.Group.Name, Permission(sender.Group.Permission));
+        foreach (var element in message.MessageChain)
+        {
+            _ = element switch
+            {
+                SourceElement source => b.Source(source.Id),
+                PlainElement plain => b.Plain(plain.Text),
+                AtElement at => b.At(at.Target),
+                FaceElement face => b.Face(face.FaceId ?? -1, face.Name),
+                ImageElement image => b.Image(image.ImageId, image.Url),
+                QuoteElement quote => b.Quote(quote.Id, quote.SenderId, quote.Origin is [PlainElement origin] ? origin.Text : ""),
+                _ => b.Other(element.Type),
+            };
+        }
+
+        return b.ToString();
     }
 }

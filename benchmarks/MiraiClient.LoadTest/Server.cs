@@ -15,12 +15,13 @@ using Microsoft.Extensions.Logging;
 
 namespace MiraiClient.LoadTest;
 
-/// <summary>A mirai-api-http stand-in on 127.0.0.1 that costs the client side as little as possible:
-/// frames are pre-encoded, replies are built from a template.</summary>
-/// <remarks>The mode is in the path, <c>/m/{mode}/{arg}/all</c>: <c>stream/N</c> answers the first request,
-/// then pushes N events as fast as the socket takes them; <c>echo/0</c> answers every request;
-/// <c>drop/ms</c> aborts each connection that long after its handshake; <c>freeze/0</c> goes silent
-/// after the handshake.</remarks>
+/// <summary>A protocol server on 127.0.0.1 that costs the client side as little as possible: frames are
+/// pre-encoded, replies are built from a template. What it speaks is a <see cref="ServerProtocol"/>.</summary>
+/// <remarks>The protocol and mode are in the path, <c>/{protocol}/{mode}/{arg}/...</c> (<c>m</c>:
+/// mirai-api-http, clients append <c>all</c>; <c>o</c>: OneBot v11, clients use the path as it is):
+/// <c>stream/N</c> answers the first request, then pushes N events as fast as the socket takes them;
+/// <c>echo/0</c> answers every request; <c>drop/ms</c> aborts each connection that long after its
+/// greeting; <c>freeze/0</c> goes silent after the greeting.</remarks>
 internal sealed class Server : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -32,8 +33,8 @@ internal sealed class Server : IAsyncDisposable
 
     public Endpoints Urls => new(BaseUri);
 
-    /// <summary>The base address of each mode; clients append <c>all</c>.</summary>
-    internal readonly record struct Endpoints(Uri BaseUri)
+    /// <summary>The base address of each mode of one protocol (<see cref="ServerProtocol.Route"/>).</summary>
+    internal readonly record struct Endpoints(Uri BaseUri, string Route = "m")
     {
         public Uri Stream(long events) => For("stream", events);
 
@@ -43,7 +44,7 @@ internal sealed class Server : IAsyncDisposable
 
         public Uri Freeze() => For("freeze", 0);
 
-        private Uri For(string mode, long arg) => new(BaseUri, $"/m/{mode}/{arg.ToString(CultureInfo.InvariantCulture)}/");
+        private Uri For(string mode, long arg) => new(BaseUri, $"/{Route}/{mode}/{arg.ToString(CultureInfo.InvariantCulture)}/");
     }
 
     public int Connections => Volatile.Read(ref _connections);
@@ -56,7 +57,7 @@ internal sealed class Server : IAsyncDisposable
         var app = builder.Build();
         var server = new Server(app);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
-        app.Map("/m/{mode}/{arg}/all", server.HandleAsync);
+        app.Map("/{protocol}/{mode}/{arg}/{**rest}", server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUri = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal));
@@ -91,37 +92,6 @@ internal sealed class Server : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds the reply to one request: its sync id and command decide it.</summary>
-    private static int Reply(ReadOnlySpan<byte> request, byte[] output, ref int messageId)
-    {
-        var reader = new Utf8JsonReader(request);
-        string syncId = "", command = "";
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("syncId"u8))
-            {
-                reader.Read();
-                syncId = reader.GetString() ?? "";
-            }
-            else if (reader.ValueTextEquals("command"u8))
-            {
-                reader.Read();
-                command = reader.GetString() ?? "";
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        var text = command == "about"
-            ? "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"\",\"data\":{\"version\":\"2.10.0\"}}}"
-            : "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"success\",\"messageId\":" + (++messageId).ToString(CultureInfo.InvariantCulture) + "}}";
-        return Encoding.UTF8.GetBytes(text, output);
-    }
-
     private async Task HandleAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -130,12 +100,13 @@ internal sealed class Server : IAsyncDisposable
             return;
         }
 
+        var protocol = ServerProtocol.For(context.Request.RouteValues["protocol"] as string ?? "");
         var mode = context.Request.RouteValues["mode"] as string;
         var arg = long.Parse(context.Request.RouteValues["arg"] as string ?? "0", CultureInfo.InvariantCulture);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         Interlocked.Increment(ref _connections);
         var ct = context.RequestAborted;
-        await socket.SendAsync(Workload.Handshake, WebSocketMessageType.Text, true, ct);
+        await socket.SendAsync(protocol.Greeting, WebSocketMessageType.Text, true, ct);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var output = ArrayPool<byte>.Shared.Rent(4 * 1024);
         try
@@ -143,7 +114,7 @@ internal sealed class Server : IAsyncDisposable
             switch (mode)
             {
                 case "stream":
-                    await StreamAsync(socket, arg, buffer, output, ct);
+                    await StreamAsync(protocol, socket, arg, buffer, output, ct);
                     break;
                 case "drop":
                     await Task.Delay(TimeSpan.FromMilliseconds(arg), ct);
@@ -153,7 +124,7 @@ internal sealed class Server : IAsyncDisposable
                     await Task.Delay(Timeout.Infinite, ct);
                     return;
                 default:
-                    await EchoAsync(socket, buffer, output, ct);
+                    await EchoAsync(protocol, socket, buffer, output, ct);
                     break;
             }
         }
@@ -168,7 +139,7 @@ internal sealed class Server : IAsyncDisposable
         }
     }
 
-    private static async Task EchoAsync(WebSocket socket, byte[] buffer, byte[] output, CancellationToken ct)
+    private static async Task EchoAsync(ServerProtocol protocol, WebSocket socket, byte[] buffer, byte[] output, CancellationToken ct)
     {
         var messageId = 0;
         while (true)
@@ -180,12 +151,15 @@ internal sealed class Server : IAsyncDisposable
                 return;
             }
 
-            var length = Reply(buffer.AsSpan(0, count), output, ref messageId);
-            await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
+            var length = protocol.Reply(buffer.AsSpan(0, count), output, ref messageId);
+            if (length > 0)
+            {
+                await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
+            }
         }
     }
 
-    private static async Task StreamAsync(WebSocket socket, long events, byte[] buffer, byte[] output, CancellationToken ct)
+    private static async Task StreamAsync(ServerProtocol protocol, WebSocket socket, long events, byte[] buffer, byte[] output, CancellationToken ct)
     {
         // The first request starts the stream, so the client's clock starts with it.
         var messageId = 0;
@@ -195,15 +169,15 @@ internal sealed class Server : IAsyncDisposable
             return;
         }
 
-        var length = Reply(buffer.AsSpan(0, count), output, ref messageId);
+        var length = protocol.Reply(buffer.AsSpan(0, count), output, ref messageId);
         await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
-        var frames = Workload.EventFrames;
+        var frames = protocol.Events.Frames;
         for (long i = 0; i < events; i++)
         {
-            await socket.SendAsync(frames[i % Workload.Variants], WebSocketMessageType.Text, true, ct);
+            await socket.SendAsync(frames[i % frames.Length], WebSocketMessageType.Text, true, ct);
         }
 
         // Keep answering (heartbeat probes, pings) until the client leaves.
-        await EchoAsync(socket, buffer, output, ct);
+        await EchoAsync(protocol, socket, buffer, output, ct);
     }
 }

@@ -1,45 +1,51 @@
 using System.Globalization;
-using System.Text;
+using MiraiClient.Workloads;
 
 namespace MiraiClient.LoadTest;
 
-/// <summary>The traffic every contestant sees: pre-encoded GroupMessage frames of about 870 bytes in
-/// the 2.10 server's shape, and the sendGroupMessage request and reply.</summary>
+/// <summary>The traffic every contestant sees. Events come from one seeded corpus
+/// (<see cref="ChatCorpus"/>), rendered once per protocol; the server and every child process build it
+/// from the same <see cref="WorkloadOptions"/> and compare digests, so all receive the same bytes.</summary>
 internal static class Workload
 {
-    public const int Variants = 256;
     public const long GroupTarget = 987654321;
     public const string ReplyText = "pong 你好";
 
-    private static readonly string[] Names = ["小明同学", "阿强", "Alice", "夜猫子", "Bob the Builder", "路人甲", "小红", "管理员"];
-    private static readonly string[] Titles = ["活跃成员", "", "群主", "潜水员"];
-    private static readonly string[] Groups = ["Mirai 技术交流群", "机器人测试群", "Weather Fans", "读书会"];
-    private static readonly string[] Texts =
-    [
-        " 今天的天气怎么样？ how is the weather today 🌤",
-        " 明天下午三点开会，请大家准时参加 thanks!!",
-        " 这个机器人可以查天气吗？ can it check weather",
-        " 周末一起去爬山吧 anyone up for hiking 🏔",
-    ];
+    private static Lazy<ChatCorpus> _corpus = new(() => ChatCorpus.Create(new WorkloadOptions()));
+    private static Lazy<EventFrames> _mirai = new(() => MiraiFrames.Create(Corpus));
+    private static Lazy<EventFrames> _oneBot = new(() => OneBotFrames.Create(Corpus));
 
-    /// <summary>Gets the event frames, indexed by variant.</summary>
-    public static byte[][] EventFrames { get; } = Enumerable.Range(0, Variants).Select(i => Encoding.UTF8.GetBytes(Frame(i))).ToArray();
+    public static WorkloadOptions Options { get; private set; } = new();
 
-    /// <summary>Gets the message id carried by a variant's Source element.</summary>
-    public static int MessageId(int variant) => 1_000_000 + (variant * 7919);
+    public static ChatCorpus Corpus => _corpus.Value;
 
-    /// <summary>The checksum a client must compute over the first <paramref name="count"/> events.</summary>
-    public static long Checksum(long count)
+    /// <summary>Gets the mirai-api-http GroupMessage frames.</summary>
+    public static EventFrames Mirai => _mirai.Value;
+
+    /// <summary>Gets the OneBot v11 group message event frames.</summary>
+    public static EventFrames OneBot => _oneBot.Value;
+
+    public static void Configure(WorkloadOptions options)
     {
-        long sum = 0;
-        for (long i = 0; i < count; i++)
-        {
-            sum += MessageId((int)(i % Variants));
-        }
-
-        return sum;
+        options.Validate();
+        Options = options;
+        _corpus = new(() => ChatCorpus.Create(options));
+        _mirai = new(() => MiraiFrames.Create(Corpus));
+        _oneBot = new(() => OneBotFrames.Create(Corpus));
     }
 
+    /// <summary>One line saying what the corpus holds.</summary>
+    public static string Describe()
+    {
+        var corpus = Corpus;
+        var kinds = corpus.Messages.GroupBy(m => m.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {g.Count() * 100.0 / corpus.Messages.Length:0} %");
+        var speakers = corpus.Messages.Select(m => m.Sender.Id).Distinct().Count();
+        var names = corpus.Members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count();
+        var cjk = corpus.Members.Count(m => m.Name.Any(c => c >= '\u3400' && c <= '\u9fff'));
+        return string.Create(CultureInfo.InvariantCulture, $"seed {Options.Seed}; {corpus.Messages.Length} distinct messages from {speakers} senders ({names} distinct member names, {cjk} with CJK) in {corpus.Groups.Length} groups; mix: {string.Join(", ", kinds)}");
+    }
+
+    // mirai-api-http: the session handshake, and the two requests the contestants send.
     public static byte[] Handshake { get; } = """{"syncId":"","data":{"code":0,"session":"LoadTestSession"}}"""u8.ToArray();
 
     public static string Request(long id) =>
@@ -48,20 +54,12 @@ internal static class Workload
     public static string AboutRequest(long id) =>
         "{\"syncId\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\",\"command\":\"about\",\"subCommand\":null,\"content\":null}";
 
-    private static string Frame(int i)
-    {
-        var name = Names[i % Names.Length];
-        var title = Titles[i % Titles.Length];
-        var group = i % Groups.Length;
-        var hex = (0x01E9451B70EDEAE3UL + ((ulong)i * 0x9E3779B97F4A7C15UL)).ToString("X16", CultureInfo.InvariantCulture);
-        var text = Texts[i % Texts.Length] + " #" + i.ToString(CultureInfo.InvariantCulture);
-        return "{\"syncId\":\"-1\",\"data\":{\"type\":\"GroupMessage\",\"messageChain\":["
-            + "{\"type\":\"Source\",\"id\":" + MessageId(i).ToString(CultureInfo.InvariantCulture) + ",\"time\":" + (1700000000 + i).ToString(CultureInfo.InvariantCulture) + "},"
-            + "{\"type\":\"At\",\"target\":" + (3000000001L + (i % 5)).ToString(CultureInfo.InvariantCulture) + ",\"display\":\"\"},"
-            + "{\"type\":\"Plain\",\"text\":\"" + text + "\"},"
-            + "{\"type\":\"Face\",\"faceId\":" + (i % 200).ToString(CultureInfo.InvariantCulture) + ",\"name\":\"微笑\",\"isSuperFace\":false},"
-            + "{\"type\":\"Image\",\"imageId\":\"{" + hex[..8] + "-" + hex[8..12] + "-" + hex[12..16] + "-B37C-101F1EEBF5B5}.jpg\",\"url\":\"https://gchat.qpic.cn/gchatpic_new/3000000001/123456789-2534335053-" + hex + "B37C101F1EEBF5B5/0?term=2\",\"path\":null,\"base64\":null,\"width\":" + (320 + i).ToString(CultureInfo.InvariantCulture) + ",\"height\":480,\"size\":" + (48213 + i).ToString(CultureInfo.InvariantCulture) + ",\"imageType\":\"JPG\",\"isEmoji\":false}],"
-            + "\"sender\":{\"id\":" + (3000000002L + (i % 64)).ToString(CultureInfo.InvariantCulture) + ",\"memberName\":\"" + name + "\",\"specialTitle\":\"" + title + "\",\"permission\":\"MEMBER\",\"joinTimestamp\":1600000000,\"lastSpeakTimestamp\":" + (1700000000 + i).ToString(CultureInfo.InvariantCulture) + ",\"muteTimeRemaining\":0,"
-            + "\"group\":{\"id\":" + (987654321L + group).ToString(CultureInfo.InvariantCulture) + ",\"name\":\"" + Groups[group] + "\",\"permission\":\"ADMINISTRATOR\"},\"active\":null}}}";
-    }
+    // OneBot v11: the lifecycle event every implementation sends on connect, and the two actions.
+    public static byte[] OneBotGreeting { get; } = """{"time":1767225600,"self_id":10001000,"post_type":"meta_event","meta_event_type":"lifecycle","sub_type":"connect"}"""u8.ToArray();
+
+    public static string OneBotRequest(long id) =>
+        "{\"action\":\"send_group_msg\",\"params\":{\"group_id\":987654321,\"message\":[{\"type\":\"text\",\"data\":{\"text\":\"pong 你好\"}}]},\"echo\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\"}";
+
+    public static string OneBotLoginInfoRequest(long id) =>
+        "{\"action\":\"get_login_info\",\"echo\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\"}";
 }

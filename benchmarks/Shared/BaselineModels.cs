@@ -10,7 +10,8 @@ internal sealed record StjFrame(string SyncId, StjGroupMessage Data);
 
 internal sealed record StjGroupMessage(string Type, StjElement[] MessageChain, StjMember Sender);
 
-internal sealed record StjElement(string Type, int? Id, long? Time, long? Target, string? Display, string? Text, int? FaceId, string? Name, string? ImageId, string? Url, int? Width, int? Height);
+// The fields a bot reads from the element types real traffic carries (Source, Quote, At, Plain, Face, Image).
+internal sealed record StjElement(string Type, int? Id, long? Time, long? SenderId, StjElement[]? Origin, long? Target, string? Display, string? Text, int? FaceId, string? Name, string? ImageId, string? Url, int? Width, int? Height, long? Size);
 
 internal sealed record StjMember(long Id, string MemberName, string SpecialTitle, string Permission, long JoinTimestamp, long LastSpeakTimestamp, int MuteTimeRemaining, StjGroup Group);
 
