@@ -374,10 +374,24 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
             return;
         }
 
-        foreach (var item in items)
+        // The thread pool, not the caller's thread: a handler's synchronous start must not hold up dispatch.
+        // Without the caller's execution context either: the caller may be another event's handler, whose
+        // trace activity and async-locals must not become this event's.
+        var suppress = !ExecutionContext.IsFlowSuppressed();
+        var flow = suppress ? ExecutionContext.SuppressFlow() : default;
+        try
         {
-            // The thread pool, not the caller's thread: a handler's synchronous start must not hold up dispatch.
-            _ = Task.Run(() => RunAsync(item), CancellationToken.None);
+            foreach (var item in items)
+            {
+                _ = Task.Run(() => RunAsync(item), CancellationToken.None);
+            }
+        }
+        finally
+        {
+            if (suppress)
+            {
+                flow.Undo();
+            }
         }
     }
 

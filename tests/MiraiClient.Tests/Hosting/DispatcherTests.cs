@@ -280,6 +280,37 @@ public class DispatcherTests(ITestOutputHelper output) : ConnectionTestBase(outp
     }
 
     [Fact]
+    public async Task Handlers_DoNotInheritTheExecutionContextOfTheHandlerThatFreedTheirSlot()
+    {
+        var ambient = new AsyncLocal<string?>();
+        var secondQueued = NewGate();
+        var seen = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dispatcher = Create(1, 10);
+        var handler = Handler(async (inv, ct) =>
+        {
+            if (inv.Event.N == 0)
+            {
+                ambient.Value = "first event's trace";
+                await secondQueued.Task;
+                using var waiter = inv.Expect(e => e.N == 2);
+                await waiter.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+            else
+            {
+                seen.TrySetResult(ambient.Value);
+            }
+        });
+        await dispatcher.DispatchAsync(new Ev(1, 0), 1, [handler], TestToken);
+        await dispatcher.DispatchAsync(new Ev(2, 1), 2, [handler], TestToken);
+        Assert.Equal(1, dispatcher.QueuedCount);
+        secondQueued.SetResult();
+
+        // The second event starts on the slot the first one gives back while it waits, from its thread.
+        Assert.Null(await Within(seen.Task));
+        await dispatcher.DispatchAsync(new Ev(3, 2), 3, [handler], TestToken);
+    }
+
+    [Fact]
     public async Task StopAsync_LetsHandlersFinishWithinTheDrain_WithoutCancelling()
     {
         var cancelled = false;
