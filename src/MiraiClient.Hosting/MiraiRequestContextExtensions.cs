@@ -20,10 +20,18 @@ public static class MiraiRequestContextExtensions
     /// <param name="context">The handler context.</param>
     /// <param name="message">A message for the asker, sent in the command's <c>message</c> field (mirai-api-http
     /// 2.x accepts it but does not show it to the asker).</param>
+    /// <param name="cancellationToken">Abandons the wait.</param>
+    /// <returns>A task that completes when the server confirmed.</returns>
+    public static Task RejectAsync(this MiraiEventContext<NewFriendRequestEvent> context, string message = "", CancellationToken cancellationToken = default) =>
+        context.RejectAsync(message, blacklist: false, cancellationToken);
+
+    /// <summary>Rejects the friend request, and blocks the asker if <paramref name="blacklist"/> is set.</summary>
+    /// <param name="context">The handler context.</param>
+    /// <param name="message">A message for the asker (see the other overload).</param>
     /// <param name="blacklist">Whether to also block the asker.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>A task that completes when the server confirmed.</returns>
-    public static Task RejectAsync(this MiraiEventContext<NewFriendRequestEvent> context, string message = "", bool blacklist = false, CancellationToken cancellationToken = default)
+    public static Task RejectAsync(this MiraiEventContext<NewFriendRequestEvent> context, string message, bool blacklist, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.Event.RejectAsync(context.Connection, message, blacklist, cancellationToken);
@@ -42,10 +50,18 @@ public static class MiraiRequestContextExtensions
     /// <summary>Rejects the request to join the group.</summary>
     /// <param name="context">The handler context.</param>
     /// <param name="reason">The reason shown to the asker.</param>
+    /// <param name="cancellationToken">Abandons the wait.</param>
+    /// <returns>A task that completes when the server confirmed.</returns>
+    public static Task RejectAsync(this MiraiEventContext<MemberJoinRequestEvent> context, string reason = "", CancellationToken cancellationToken = default) =>
+        context.RejectAsync(reason, blacklist: false, cancellationToken);
+
+    /// <summary>Rejects the request to join the group, and blocks the asker if <paramref name="blacklist"/> is set.</summary>
+    /// <param name="context">The handler context.</param>
+    /// <param name="reason">The reason shown to the asker.</param>
     /// <param name="blacklist">Whether to also block the asker.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>A task that completes when the server confirmed.</returns>
-    public static Task RejectAsync(this MiraiEventContext<MemberJoinRequestEvent> context, string reason = "", bool blacklist = false, CancellationToken cancellationToken = default)
+    public static Task RejectAsync(this MiraiEventContext<MemberJoinRequestEvent> context, string reason, bool blacklist, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.Event.RejectAsync(context.Connection, reason, blacklist, cancellationToken);

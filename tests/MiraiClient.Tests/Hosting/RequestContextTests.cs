@@ -12,7 +12,7 @@ public class RequestContextTests(ITestOutputHelper output) : HostedBotTestBase(o
         var backend = await StartBackendAsync();
         using var host = BuildHost(ConfigFor(backend), bot => bot
             .On<NewFriendRequestEvent>((ctx, ct) => ctx.Event.FromId == 1 ? ctx.AcceptAsync(ct) : ctx.RejectAsync("not now", blacklist: true, ct))
-            .On<MemberJoinRequestEvent>((ctx, ct) => ctx.Event.FromId == 3 ? ctx.AcceptAsync(ct) : ctx.RejectAsync("answer the question first", cancellationToken: ct))
+            .On<MemberJoinRequestEvent>((ctx, ct) => ctx.Event.FromId == 3 ? ctx.AcceptAsync(ct) : ctx.RejectAsync("answer the question first", ct))
             .On<BotInvitedJoinGroupRequestEvent>((ctx, ct) => ctx.Event.FromId == 5 ? ctx.AcceptAsync(ct) : ctx.RejectAsync(cancellationToken: ct)));
         await StartReadyAsync(host);
 

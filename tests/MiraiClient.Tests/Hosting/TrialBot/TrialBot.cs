@@ -27,7 +27,7 @@ public static class TrialBotSetup
             .AddCommand("mute", MuteAsync, c => c.WithDescription("Mute for 10 minutes", "@member").RequireGroupAdmin("Only admins can mute."))
             .OnFriendMessage(EchoAsync)
             .On<NewFriendRequestEvent>((ctx, ct) => ctx.AcceptAsync(ct))
-            .On<MemberJoinRequestEvent>((ctx, ct) => ctx.RejectAsync(Settings(ctx.Services).JoinRejectReason, cancellationToken: ct));
+            .On<MemberJoinRequestEvent>((ctx, ct) => ctx.RejectAsync(Settings(ctx.Services).JoinRejectReason, ct));
     }
 
     private static async Task AskAsync(MiraiCommandContext ctx, CancellationToken ct)
