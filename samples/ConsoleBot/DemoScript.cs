@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using MiraiClient;
+using MiraiClient.Hosting;
 using MiraiClient.Testing;
 
 namespace ConsoleBot;
 
 /// <summary>Plays simulated users against the bot through the fake backend, crashes the backend in
 /// the middle, and stops the host when done (exit code 1 if anything did not go as expected).</summary>
-internal sealed class DemoScript(FakeMiraiBackend backend, IMiraiConnection connection, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class DemoScript(FakeMiraiBackend backend, IMiraiConnection connection, IMiraiBotHost bots, IHostApplicationLifetime lifetime) : BackgroundService
 {
     public const string VerifyKey = "demo-verify-key";
     public const long BotQQ = 10001;
@@ -20,7 +21,7 @@ internal sealed class DemoScript(FakeMiraiBackend backend, IMiraiConnection conn
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(45));
-            await connection.ConnectAsync(deadline.Token);
+            await bots.WaitUntilReadyAsync(deadline.Token);
             await ExpectReplyAsync("/ping", "pong");
             await ExpectReplyAsync("/echo 你好, Mirai 🌸", "你好, Mirai 🌸");
             await ExpectSilenceAsync("hello, is anyone there?");

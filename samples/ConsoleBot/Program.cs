@@ -8,7 +8,8 @@ using MiraiClient.Testing;
 
 // A minimal bot host. With no Mirai:Uri configured it starts the embedded fake backend and plays a
 // short demo; with one (appsettings.json, Mirai__Uri, or --Mirai:Uri=) it serves that backend until
-// SIGINT/SIGTERM. Exit codes: 0 after a normal stop, 3 when the server rejects the configuration.
+// SIGINT/SIGTERM. Exit codes: 0 after a normal stop (within about a second, even while /slow runs),
+// 3 when the configuration is invalid or the server rejects it. The host's settings are the defaults.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o =>
@@ -17,11 +18,10 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
 builder.Logging.SetMinimumLevel(LogLevel.Information);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
 
 var mirai = builder.Configuration.GetSection("Mirai");
 FakeMiraiBackend? demoBackend = null;
-if (string.IsNullOrEmpty(mirai["Uri"]))
+if (string.IsNullOrEmpty(mirai["Uri"]) && !mirai.GetSection("Bots").GetChildren().Any())
 {
     demoBackend = await FakeMiraiBackend.StartAsync(new FakeMiraiBackendOptions { VerifyKey = DemoScript.VerifyKey });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -35,9 +35,12 @@ if (string.IsNullOrEmpty(mirai["Uri"]))
     Console.WriteLine($"[demo] no Mirai:Uri configured: playing the demo against a fake backend on {demoBackend.Uri}");
 }
 
+// Connection state changes are logged by the bot host (event 2009); dispatch and stop settings may
+// come from Mirai:Hosting (for example Mirai:Hosting:DrainTimeout=00:00:02).
 builder.Services.AddMiraiClient(mirai);
-builder.Services.AddHostedService<StateReporter>();
-builder.Services.AddMiraiBot().OnMessage(PingEchoBot.HandleAsync);
+builder.Services.AddMiraiBot()
+    .Configure(mirai.GetSection("Hosting"))
+    .AddSampleCommands();
 
 using (var host = builder.Build())
 {

@@ -1,243 +1,262 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MiraiClient.Hosting.Configuration;
+using MiraiClient.Hosting.Dispatch;
+using Log = MiraiClient.Hosting.HostingLog;
 
 namespace MiraiClient.Hosting;
 
 /// <summary>
-/// Owns the connection's life inside the host: connects on start, dispatches events to handlers with
-/// bounded concurrency and per-conversation order, and on stop (1) stops taking events, (2) lets running
-/// handlers finish within the host's shutdown timeout, (3) disposes the connection, which is bounded itself.
+/// Runs every registered connection as a bot inside the host. On start it checks the configuration
+/// (a problem stops the host with the fatal exit code and one log line, never an exception), then for
+/// each bot subscribes to events, connects, and feeds one shared dispatcher. On stop it (1) stops taking
+/// events, (2) lets the work in hand go on for <see cref="MiraiBotOptions.DrainTimeout"/>, (3) cancels the
+/// handlers and waits up to <see cref="MiraiBotOptions.AbandonTimeout"/>, (4) disposes the connections,
+/// which is bounded itself. The host's shutdown token caps every step.
 /// </summary>
-/// <remarks>Not disposable on purpose: a handler abandoned at shutdown may still finish later, and the
-/// token sources and semaphore it touches must stay usable (none holds an unmanaged resource).</remarks>
-[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See remarks: abandoned handlers may still use them.")]
-internal sealed partial class MiraiBotService : IHostedService
+internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
 {
-    private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(1);
     private static readonly ActivitySource ActivitySource = new("MiraiClient.Hosting");
 
-    private readonly IMiraiConnection _connection;
+    private readonly IServiceProvider _services;
+    private readonly MiraiServiceCatalog _catalog;
     private readonly HandlerRegistration[] _registrations;
     private readonly IServiceScopeFactory _scopes;
-    private readonly MiraiBotOptions _options;
+    private readonly IOptions<MiraiBotOptions> _options;
+    private readonly IOptionsMonitor<MiraiConnectionOptions> _connectionOptions;
+    private readonly HashSet<string> _boundNames;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _dispatchStop = new();
-    private readonly CancellationTokenSource _handlersStop = new();
-    private readonly CancellationTokenSource _connectionStop = new();
-    private readonly SemaphoreSlim _slots;
-    private readonly Dictionary<ConversationKey, Task> _tails = [];
-    private readonly HashSet<Task> _running = [];
-    private Task _dispatcher = Task.CompletedTask;
-    private Task _runner = Task.CompletedTask;
+    private readonly ConcurrentDictionary<Type, DispatchHandler<ReceivedEvent>[]> _handlersByType = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MiraiBotRunner[] _runners = [];
+    private ConversationDispatcher<ReceivedEvent, ConversationKey>? _dispatcher;
+    private MiraiCommandRouter? _router;
+    private MiraiBotOptions _settings = new();
 
     public MiraiBotService(
-        IMiraiConnection connection,
+        IServiceProvider services,
+        MiraiServiceCatalog catalog,
         IEnumerable<HandlerRegistration> registrations,
         IServiceScopeFactory scopes,
         IOptions<MiraiBotOptions> options,
+        IOptionsMonitor<MiraiConnectionOptions> connectionOptions,
+        IEnumerable<MiraiBoundConnection> bound,
         IHostApplicationLifetime lifetime,
         ILogger<MiraiBotService> logger)
     {
-        _connection = connection;
+        // Nothing is resolved or validated here: a problem must surface in StartAsync as one log line.
+        _services = services;
+        _catalog = catalog;
         _registrations = registrations.ToArray();
         _scopes = scopes;
-        _options = options.Value;
+        _options = options;
+        _connectionOptions = connectionOptions;
+        _boundNames = bound.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         _lifetime = lifetime;
         _logger = logger;
-        _slots = new SemaphoreSlim(_options.MaxConcurrentHandlers, _options.MaxConcurrentHandlers);
+    }
+
+    public IReadOnlyList<MiraiBot> Bots => Volatile.Read(ref _runners).Select(r => r.Bot).ToArray();
+
+    internal ConversationDispatcher<ReceivedEvent, ConversationKey>? Dispatcher => _dispatcher;
+
+    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
+    {
+        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(Volatile.Read(ref _runners).Select(r => r.Ready)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Subscribe before connecting so no event is missed; do not block the host on the server being up.
-        var events = _connection.GetEventsAsync(_dispatchStop.Token);
-        _dispatcher = Task.Run(() => DispatchAsync(events), CancellationToken.None);
-        _runner = Task.Run(RunConnectionAsync, CancellationToken.None);
+        MiraiBotRunner[] runners;
+        try
+        {
+            runners = Prepare();
+        }
+        catch (Exception ex)
+        {
+            var code = MiraiBotOptionsBinder.Check(_settings) is null ? _settings.FatalExitCode : new MiraiBotOptions().FatalExitCode;
+            var cause = OneLine(ex.Message);
+            Log.ConfigurationInvalid(_logger, cause, code);
+            Log.ConfigurationInvalidDetail(_logger, ex);
+            Environment.ExitCode = code;
+            FailQuietly(_started, new InvalidOperationException("The bot host could not start: " + cause));
+            _lifetime.StopApplication();
+            return Task.CompletedTask;
+        }
+
+        var names = string.Join(", ", runners.Select(r => r.Bot.DisplayName));
+        Log.BotsStarting(_logger, runners.Length, names);
+        Volatile.Write(ref _runners, runners);
+        foreach (var runner in runners)
+        {
+            runner.Start();
+        }
+
+        _started.TrySetResult();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Log.Stopping(_logger);
-        await _dispatchStop.CancelAsync().ConfigureAwait(false);
-        try
+        var runners = Volatile.Read(ref _runners);
+        if (_dispatcher is not { } dispatcher)
         {
-            await _dispatcher.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The host's shutdown timeout ran out: cancel the handlers, give them a moment, move on.
-            Log.HandlersAbandoned(_logger, RunningCount());
-            await _handlersStop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(_dispatcher, Task.Delay(AbandonGrace, CancellationToken.None)).ConfigureAwait(false);
+            return;
         }
 
-        await _connectionStop.CancelAsync().ConfigureAwait(false);
+        Log.Stopping(_logger, _settings.DrainTimeout.TotalMilliseconds);
+        await Task.WhenAll(runners.Select(r => r.StopReadingAsync())).ConfigureAwait(false);
+        await dispatcher.StopAsync(_settings.DrainTimeout, _settings.AbandonTimeout, cancellationToken).ConfigureAwait(false);
 
-        // RunAsync disposes the connection on cancellation, within the connection's own dispose bound.
-        await _runner.ConfigureAwait(false);
+        // Disposal is bounded by each connection's DisposeTimeout, and always happens, even when the host's
+        // token ran out: a stopped bot never leaves a socket open.
+        await Task.WhenAll(runners.Select(r => r.StopConnectionAsync())).ConfigureAwait(false);
     }
 
-    private static ConversationKey? KeyOf(MiraiEvent item) => item switch
+    /// <summary>Hands an event of one bot to the dispatcher, with its conversation key and handlers.</summary>
+    internal ValueTask DispatchAsync(MiraiBot bot, MiraiEvent item, CancellationToken cancellationToken)
     {
-        GroupMessage group => new ConversationKey(1, group.Sender.Group.Id, 0),
-        FriendMessage friend => new ConversationKey(2, friend.Sender.Id, 0),
-        TempMessage temp => new ConversationKey(3, temp.Sender.Group.Id, temp.Sender.Id),
-        _ => null,
-    };
-
-    private async Task RunConnectionAsync()
-    {
-        try
-        {
-            await _connection.RunAsync(_connectionStop.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // RunAsync only throws when the connection cannot recover; its messages never carry secrets.
-            Log.FatalStop(_logger, ex.Message, _options.FatalExitCode);
-            Environment.ExitCode = _options.FatalExitCode;
-            _lifetime.StopApplication();
-        }
+        var handlers = _handlersByType.GetOrAdd(item.GetType(), static (type, service) => service.HandlersFor(type), this);
+        var key = _settings.Ordering == ConversationOrdering.None || (_router?.IsUnordered(bot, item) ?? false)
+            ? null
+            : ConversationKey.Of(bot, item, _settings.Ordering);
+        return _dispatcher!.DispatchAsync(new ReceivedEvent(bot, item), key, handlers, cancellationToken);
     }
 
-    private int RunningCount()
+    /// <summary>A connection stopped for good: log once, set the exit code, stop the host.</summary>
+    internal void OnFatal(MiraiBot bot, Exception exception)
     {
-        lock (_running)
+        // RunAsync only throws when the connection cannot recover; its messages never carry secrets.
+        Log.FatalStop(_logger, bot.DisplayName, exception.Message, _settings.FatalExitCode);
+        Environment.ExitCode = _settings.FatalExitCode;
+        _lifetime.StopApplication();
+    }
+
+    /// <summary>Faults a readiness task that nobody may ever await, without an unobserved-exception report.</summary>
+    internal static void FailQuietly(TaskCompletionSource source, Exception exception)
+    {
+        if (source.TrySetException(exception))
         {
-            return _running.Count;
+            _ = source.Task.Exception;
         }
     }
 
-    private async Task DispatchAsync(IAsyncEnumerable<MiraiEvent> events)
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>Checks every setting and resolves every connection; throws with a message naming the
+    /// configuration key of the first problem of each bot.</summary>
+    private MiraiBotRunner[] Prepare()
     {
-        try
+        _settings = _options.Value;
+        if (MiraiBotOptionsBinder.Check(_settings) is { } invalid)
         {
-            await foreach (var item in events.ConfigureAwait(false))
+            throw new InvalidOperationException(invalid);
+        }
+
+        var names = _catalog.ConnectionNames();
+        if (names.Count == 0)
+        {
+            throw new InvalidOperationException("AddMiraiBot() found no connection to run: register one with AddMiraiClient(configuration.GetSection(\"Mirai\")) or AddMiraiClient(name, …).");
+        }
+
+        var problems = new List<string>();
+        var bots = new List<(string Name, IMiraiConnection Connection, long QQ)>();
+        foreach (var name in names)
+        {
+            long qq = 0;
+            if (_boundNames.Contains(name))
             {
-                var handlers = Array.FindAll(_registrations, r => r.EventType.IsInstanceOfType(item));
-                if (handlers.Length == 0)
+                var options = _connectionOptions.Get(name);
+                if (MiraiOptionsBinder.Check(options) is { } problem)
                 {
+                    problems.Add(problem);
                     continue;
                 }
 
-                await _slots.WaitAsync(_handlersStop.Token).ConfigureAwait(false);
-                Start(item, handlers);
+                qq = options.QQ;
             }
-        }
-        catch (OperationCanceledException) when (_handlersStop.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.DispatcherFailed(_logger, ex);
-        }
 
-        Task[] running;
-        lock (_running)
-        {
-            running = [.. _running];
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
-    }
-
-    private void Start(MiraiEvent item, HandlerRegistration[] handlers)
-    {
-        var key = _options.OrderPerConversation ? KeyOf(item) : null;
-        lock (_running)
-        {
-            var previous = key is { } k && _tails.TryGetValue(k, out var tail) ? tail : Task.CompletedTask;
-            var task = InvokeAsync(item, handlers, previous);
-            _running.Add(task);
-            if (key is { } k2)
+            try
             {
-                _tails[k2] = task;
+                var connection = name.Length == 0 ? _services.GetRequiredService<IMiraiConnection>() : _services.GetRequiredKeyedService<IMiraiConnection>(name);
+                bots.Add((name, connection, qq));
             }
-
-            _ = task.ContinueWith(
-                (done, state) => Finished(done, (ConversationKey?)state),
-                key,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-    }
-
-    private void Finished(Task task, ConversationKey? key)
-    {
-        lock (_running)
-        {
-            _running.Remove(task);
-            if (key is { } k && _tails.TryGetValue(k, out var tail) && tail == task)
+            catch (ArgumentException ex)
             {
-                _tails.Remove(k);
+                // A connection configured in code: the core names the option that is wrong.
+                problems.Add(name.Length == 0 ? ex.Message : $"Bot '{name}': {ex.Message}");
             }
         }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+
+        _router = _services.GetService<MiraiCommandRouter>();
+        _dispatcher = new ConversationDispatcher<ReceivedEvent, ConversationKey>(
+            new DispatcherSettings(_settings.MaxConcurrentHandlers, _settings.MaxQueuedEvents),
+            static received => received.Event.Type,
+            StartActivity,
+            _logger);
+        return [.. bots.Select(b => new MiraiBotRunner(this, new MiraiBot(b.Name, b.Connection, b.QQ), _logger))];
     }
 
-    /// <summary>Runs every matching handler for one event, after the previous event of the same
-    /// conversation. Never throws: a failing handler is logged and isolated.</summary>
-    private async Task InvokeAsync(MiraiEvent item, HandlerRegistration[] handlers, Task previous)
+    private static Activity? StartActivity(ReceivedEvent received)
     {
-        try
-        {
-            await previous.ConfigureAwait(false);
+        // Commands a handler sends become children of this activity: a reply is traced to its event.
+        var activity = ActivitySource.StartActivity("mirai.event " + received.Event.Type, ActivityKind.Consumer);
+        activity?.SetTag("mirai.event", received.Event is UnknownEvent ? "Unknown" : received.Event.Type);
+        activity?.SetTag("mirai.bot", received.Bot.DisplayName);
+        return activity;
+    }
 
-            // Commands a handler sends become children of this activity: a reply is traced to its event.
-            using var activity = ActivitySource.StartActivity("mirai.event " + item.Type, ActivityKind.Consumer);
-            activity?.SetTag("mirai.event", item is UnknownEvent ? "Unknown" : item.Type);
-            foreach (var handler in handlers)
+    private DispatchHandler<ReceivedEvent>[] HandlersFor(Type eventType) =>
+        [.. _registrations.Where(r => r.EventType.IsAssignableFrom(eventType)).Select(Wrap)];
+
+    private DispatchHandler<ReceivedEvent> Wrap(HandlerRegistration registration) =>
+        new(registration.Name, async (invocation, token) =>
+        {
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
             {
-                try
-                {
-                    var scope = _scopes.CreateAsyncScope();
-                    await using (scope.ConfigureAwait(false))
-                    {
-                        await handler.Invoke(scope.ServiceProvider, item, _connection, _handlersStop.Token).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException) when (_handlersStop.IsCancellationRequested)
-                {
-                    Log.HandlerCancelled(_logger, handler.Name, item.Type);
-                }
-                catch (Exception ex)
-                {
-                    Log.HandlerFailed(_logger, handler.Name, item.Type, ex);
-                }
+                await registration.Invoke(new HandlerInput(scope.ServiceProvider, invocation), token).ConfigureAwait(false);
+            }
+        });
+}
+
+/// <summary>Finds the connections registered in the service collection, so <c>AddMiraiBot</c> runs keyed
+/// ones too, whichever order the registrations were made in.</summary>
+internal sealed class MiraiServiceCatalog(IServiceCollection services)
+{
+    /// <summary>Gets the names of the registered connections: <c>""</c> for the unkeyed one, the key of each
+    /// keyed one (string keys only), in registration order.</summary>
+    public IReadOnlyList<string> ConnectionNames()
+    {
+        var names = new List<string>();
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType != typeof(IMiraiConnection))
+            {
+                continue;
+            }
+
+            var name = !descriptor.IsKeyedService ? "" : descriptor.ServiceKey as string;
+            if (name is not null && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
             }
         }
-        finally
-        {
-            _slots.Release();
-        }
-    }
 
-    private readonly record struct ConversationKey(int Kind, long A, long B);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2001, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "Handler {Handler} failed on a {EventType} event; other events are not affected")]
-        public static partial void HandlerFailed(ILogger logger, string handler, string eventType, Exception exception);
-
-        [LoggerMessage(EventId = 2002, EventName = "FatalStop", Level = LogLevel.Critical, Message = "The Mirai connection cannot recover: {Cause} Stopping the host with exit code {ExitCode}.")]
-        public static partial void FatalStop(ILogger logger, string cause, int exitCode);
-
-        [LoggerMessage(EventId = 2003, EventName = "HandlersAbandoned", Level = LogLevel.Warning, Message = "{Count} handler invocation(s) did not finish within the shutdown timeout and were cancelled")]
-        public static partial void HandlersAbandoned(ILogger logger, int count);
-
-        [LoggerMessage(EventId = 2004, EventName = "Stopping", Level = LogLevel.Information, Message = "Stopping the bot: no new events are dispatched; waiting for running handlers")]
-        public static partial void Stopping(ILogger logger);
-
-        [LoggerMessage(EventId = 2005, EventName = "HandlerCancelled", Level = LogLevel.Debug, Message = "Handler {Handler} was cancelled by shutdown while handling a {EventType} event")]
-        public static partial void HandlerCancelled(ILogger logger, string handler, string eventType);
-
-        [LoggerMessage(EventId = 2006, EventName = "DispatcherFailed", Level = LogLevel.Error, Message = "The event dispatcher failed unexpectedly")]
-        public static partial void DispatcherFailed(ILogger logger, Exception exception);
+        return names;
     }
 }
+
+/// <summary>Marks a connection whose options were bound from configuration (<c>""</c> for the unkeyed one).</summary>
+internal sealed record MiraiBoundConnection(string Name);

@@ -11,6 +11,7 @@ using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests;
 
+[Collection(MiraiClient.Tests.Hosting.ProcessExitCode.Name)]
 public class HostingTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     private IHost BuildHost(
@@ -108,8 +109,15 @@ public class HostingTests(ITestOutputHelper output) : ConnectionTestBase(output)
         builder.Services.AddMiraiClient(builder.Configuration.GetSection("Mirai"));
         builder.Services.AddMiraiBot();
         using var host = builder.Build();
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(TestToken));
+
+        // The bot host reports a bad configuration as one critical line and exit code 3, not as an
+        // exception that would crash the process; the start fails all the same, as readiness shows.
+        var code = await MiraiClient.Tests.Hosting.ProcessExitCode.CaptureAsync(() => host.StartAsync(TestToken));
+        Assert.Equal(3, code);
+        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<IMiraiBotHost>().WaitUntilReadyAsync(TestToken));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        await host.StopAsync(TestToken);
     }
 
     [Fact]

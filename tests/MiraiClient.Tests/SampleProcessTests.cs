@@ -111,6 +111,40 @@ public class SampleProcessTests(ITestOutputHelper output) : ConnectionTestBase(o
         Assert.Contains("400", sample.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sigterm_WhileASlowCommandRuns_CancelsItAndExitsZeroWithin3s()
+    {
+        var backend = await StartBackendAsync();
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri={backend.Uri}", "--Mirai:QQ=10001"]);
+        await backend.WaitForHandshakesAsync(1, TimeSpan.FromSeconds(30));
+        await backend.PushGroupMessageAsync(555, 1, "/slow");
+        await backend.WaitForCommandAsync(c => c.Command == "sendGroupMessage" && c.Content.GetProperty("messageChain")[0].GetProperty("text").GetString() == "working on it…");
+
+        // The sample keeps the host's default ShutdownTimeout (30 s); the bot's 1 s drain is what bounds the stop.
+        var (code, elapsed) = await sample.TerminateAsync(TimeSpan.FromSeconds(15));
+        Output.WriteLine($"SIGTERM during a 60 s command: exit {code} after {elapsed.TotalMilliseconds:F0} ms\n{sample.Output}");
+        Assert.Equal(0, code);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3), $"took {elapsed}");
+        Assert.Contains("cancelling them", sample.Output, StringComparison.Ordinal);
+        Assert.Single(backend.ReceivedCommands, c => c.Command == "sendGroupMessage");
+    }
+
+    [Theory]
+    [InlineData("--Mirai:CommandTimeout=30", "'Mirai:CommandTimeout' = '30' is not valid: a bare number is ambiguous")]
+    [InlineData("--Mirai:Uri=http://127.0.0.1:8080", "Configuration key 'Mirai:Uri' is not valid: Uri must be an absolute ws:// or wss:// address")]
+    [InlineData("--Mirai:Hosting:Ordering=sometimes", "'Mirai:Hosting:Ordering' = 'sometimes' is not valid")]
+    public async Task InvalidConfiguration_ExitsWithCode3_AndOneLineNamingTheKey_NeverAStackTrace(string argument, string expected)
+    {
+        await using var sample = SampleProcess.Start(["--Mirai:Uri=ws://127.0.0.1:1", "--Mirai:QQ=10001", argument]);
+        var (code, elapsed) = await sample.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Output.WriteLine($"{argument}: exit {code} after {elapsed.TotalMilliseconds:F0} ms\n{sample.Output}");
+        Assert.Equal(3, code);
+        var line = Assert.Single(sample.Output.Split('\n'), l => l.Contains("The bot cannot start", StringComparison.Ordinal));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", sample.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", sample.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>The built sample as a child process, with its output captured.</summary>
     private sealed class SampleProcess : IAsyncDisposable
     {

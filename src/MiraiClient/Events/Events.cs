@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -612,9 +613,16 @@ public abstract record RequestEvent : MiraiEvent
 
     /// <summary>Gets the asker's nickname.</summary>
     public string Nick { get; init => field = value ?? ""; } = "";
+
+    /// <summary>Gets the commands that answer requests on <paramref name="connection"/>, which must be the one the event arrived on.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>Its request commands.</returns>
+    private protected static MiraiRequestCommands Requests(IMiraiConnection connection) =>
+        (connection ?? throw new ArgumentNullException(nameof(connection))).Requests;
 }
 
-/// <summary>Someone asked to become the bot's friend; answer with <see cref="AcceptAsync"/> or <see cref="RejectAsync"/>.</summary>
+/// <summary>Someone asked to become the bot's friend; answer with <see cref="AcceptAsync"/> or
+/// <see cref="RejectAsync(IMiraiConnection, string, bool, CancellationToken)"/>.</summary>
 public sealed record NewFriendRequestEvent : RequestEvent
 {
     /// <inheritdoc/>
@@ -632,10 +640,23 @@ public sealed record NewFriendRequestEvent : RequestEvent
     /// <param name="blacklist">Whether to also block the asker.</param>
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>A task that completes when the server confirmed.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The 0.1.0 signature stays; the overload with a message was added beside it and needs the message, so no call binds differently.")]
     public Task RejectAsync(IMiraiConnection connection, bool blacklist = false, CancellationToken cancellationToken = default) =>
-        Requests(connection).AnswerFriendRequestAsync(this, blacklist ? FriendRequestDecision.RejectAndBlacklist : FriendRequestDecision.Reject, "", cancellationToken);
+        RejectAsync(connection, "", blacklist, cancellationToken);
 
-    private static MiraiRequestCommands Requests(IMiraiConnection connection) => (connection ?? throw new ArgumentNullException(nameof(connection))).Requests;
+    /// <summary>Rejects the request with a message, which the protocol carries in the answer's <c>message</c>
+    /// field (mirai-api-http 2.x accepts it but does not show it to the asker).</summary>
+    /// <param name="connection">The connection the event arrived on.</param>
+    /// <param name="message">The message for the asker.</param>
+    /// <param name="blacklist">Whether to also block the asker.</param>
+    /// <param name="cancellationToken">Abandons the wait.</param>
+    /// <returns>A task that completes when the server confirmed.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "See the 0.1.0 overload.")]
+    public Task RejectAsync(IMiraiConnection connection, string message, bool blacklist = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Requests(connection).AnswerFriendRequestAsync(this, blacklist ? FriendRequestDecision.RejectAndBlacklist : FriendRequestDecision.Reject, message, cancellationToken);
+    }
 }
 
 /// <summary>Someone asked to join a group the bot administers; answer with <see cref="AcceptAsync"/> or <see cref="RejectAsync"/>.</summary>
@@ -665,8 +686,6 @@ public sealed record MemberJoinRequestEvent : RequestEvent
     /// <returns>A task that completes when the server confirmed.</returns>
     public Task RejectAsync(IMiraiConnection connection, string reason = "", bool blacklist = false, CancellationToken cancellationToken = default) =>
         Requests(connection).AnswerJoinRequestAsync(this, blacklist ? JoinRequestDecision.RejectAndBlacklist : JoinRequestDecision.Reject, reason, cancellationToken);
-
-    private static MiraiRequestCommands Requests(IMiraiConnection connection) => (connection ?? throw new ArgumentNullException(nameof(connection))).Requests;
 }
 
 /// <summary>Someone invited the bot into a group; answer with <see cref="AcceptAsync"/> or <see cref="RejectAsync"/>.</summary>
@@ -691,8 +710,6 @@ public sealed record BotInvitedJoinGroupRequestEvent : RequestEvent
     /// <returns>A task that completes when the server confirmed.</returns>
     public Task RejectAsync(IMiraiConnection connection, CancellationToken cancellationToken = default) =>
         Requests(connection).AnswerInvitationAsync(this, accept: false, cancellationToken);
-
-    private static MiraiRequestCommands Requests(IMiraiConnection connection) => (connection ?? throw new ArgumentNullException(nameof(connection))).Requests;
 }
 
 // ---- Other-client events (2) ----
