@@ -20,8 +20,9 @@ namespace MiraiClient;
 /// command's remaining timeout) is not sent and fails at once with
 /// <see cref="MiraiRateLimitedException"/>, which says how long it would have needed. Waiting messages
 /// go in the order they were sent: one that waits is never overtaken by a later one to the same
-/// conversation, and a later message never delays it. A message to a quiet conversation goes at once
-/// even while another conversation is held back, unless the account limit is reached too.</para>
+/// conversation, and a later message never delays it; a message whose wait is cancelled gives its
+/// place back and uses none of the allowance. A message to a quiet conversation goes at once even while
+/// another conversation is held back, unless the account limit is reached too.</para>
 /// <para>Only messages are limited (friend, group and temporary chat sends); other commands are not.
 /// The wait is part of the command's timeout. To limit only the account, set the conversation burst
 /// and interval equal to the account's.</para>
@@ -34,8 +35,8 @@ public sealed class SendRateLimitOptions
 
     /// <summary>Gets or sets how many messages the account may send at once before the account limit
     /// applies (default: 20).</summary>
-    /// <remarks>Twenty covers a reply in every busy conversation at the same moment, and a short
-    /// announcement to a handful of groups.</remarks>
+    /// <remarks>Twenty lets replies in many conversations that happen to come together, or a short
+    /// announcement to a handful of groups, go out at once.</remarks>
     public int AccountBurst { get; set; } = 20;
 
     /// <summary>Gets or sets how often the account's allowance regains one message: the sustained
