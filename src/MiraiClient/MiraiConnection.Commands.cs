@@ -23,7 +23,7 @@ public sealed partial class MiraiConnection
     public Task<int> SendTempMessageAsync(long qq, long group, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
     {
         MiraiCommandSender.CheckMessage(messageChain);
-        return _sender.SendMessageAsync(MiraiRequest.With("sendTempMessage", MiraiJsonContext.Default.SendTempMessageContent, new SendTempMessageContent(qq, group, quote, messageChain)), Conversation.Temp(group, qq), cancellationToken);
+        return _sender.SendMessageAsync(MiraiRequest.With("sendTempMessage", MiraiJsonContext.Default.SendTempMessageContent, new SendTempMessageContent(qq, group, quote, messageChain)), Conversation.Temp(qq, group), cancellationToken);
     }
 
     /// <inheritdoc/>

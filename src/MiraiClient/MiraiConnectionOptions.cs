@@ -117,6 +117,14 @@ public sealed class MiraiConnectionOptions : Internal.IConnectionOptions
     /// chunks: everything works the same, at a little more CPU per event under heavy traffic.</remarks>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
+    /// <summary>Gets or sets how fast messages may be sent (default: on; per conversation 5 at once then one a
+    /// second; for the account 20 at once then 5 a second; a message waits at most 10 s).</summary>
+    /// <remarks>Only friend, group and temporary chat messages (and image URLs sent to them) are paced; other
+    /// commands never wait. The wait counts toward <see cref="CommandTimeout"/>; a send that would have to wait
+    /// longer than allowed fails at once with <see cref="MiraiRateLimitedException"/> and is not sent. See
+    /// <see cref="SendRateLimitOptions"/> for why the defaults are what they are.</remarks>
+    public SendRateLimitOptions SendRateLimit { get; set; } = new();
+
     /// <summary>Checks every option and throws if one is invalid; the connection does the same when it is built.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it and says why.</exception>
     public void Validate() => _ = Internal.MiraiSettings.Create(this);

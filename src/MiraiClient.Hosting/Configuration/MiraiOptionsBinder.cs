@@ -77,6 +77,16 @@ internal static class MiraiOptionsBinder
         options.EventBufferCapacity = config.Int32("EventBufferCapacity") ?? options.EventBufferCapacity;
         options.EventOverflowPolicy = config.Enumeration<EventOverflowPolicy>("EventOverflowPolicy") ?? options.EventOverflowPolicy;
         options.WaitForConnection = config.Boolean("WaitForConnection") ?? options.WaitForConnection;
+        options.AllowUndeliveredSends = config.Boolean("AllowUndeliveredSends") ?? options.AllowUndeliveredSends;
+
+        var pacing = config.Section("SendRateLimit");
+        var p = options.SendRateLimit;
+        p.Enabled = pacing.Boolean("Enabled") ?? p.Enabled;
+        p.AccountBurst = pacing.Int32("AccountBurst") ?? p.AccountBurst;
+        p.AccountInterval = pacing.Duration("AccountInterval") ?? p.AccountInterval;
+        p.ConversationBurst = pacing.Int32("ConversationBurst") ?? p.ConversationBurst;
+        p.ConversationInterval = pacing.Duration("ConversationInterval") ?? p.ConversationInterval;
+        p.MaxWait = pacing.Duration("MaxWait") ?? p.MaxWait;
 
         var reconnect = config.Section("Reconnect");
         var r = options.Reconnect;
@@ -139,7 +149,9 @@ internal static class MiraiOptionsBinder
         "HandshakeTimeout", "CommandTimeout", "CloseTimeout", "DisposeTimeout", "MaxMessageSize", "EventBufferCapacity",
         "EventOverflowPolicy", "WaitForConnection", "Reconnect.Enabled", "Reconnect.FirstRetryMaxDelay", "Reconnect.BaseDelay",
         "Reconnect.MaxDelay", "Reconnect.Multiplier", "Reconnect.MaxAttempts", "Reconnect.StableAfter", "Heartbeat.Enabled",
-        "Heartbeat.Interval", "Heartbeat.Timeout",
+        "Heartbeat.Interval", "Heartbeat.Timeout", "AllowUndeliveredSends", "SendRateLimit", "SendRateLimit.Enabled",
+        "SendRateLimit.AccountBurst", "SendRateLimit.AccountInterval", "SendRateLimit.ConversationBurst",
+        "SendRateLimit.ConversationInterval", "SendRateLimit.MaxWait",
     ];
 }
 

@@ -27,7 +27,7 @@ public class MiraiMessageCommands
     public virtual Task<int> SendOtherClientMessageAsync(long target, MessageChain messageChain, int? quote = null, CancellationToken cancellationToken = default)
     {
         MiraiCommandSender.CheckMessage(messageChain);
-        return Sender.SendMessageAsync(MiraiRequest.With("sendOtherClientMessage", MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain)), Conversation.OtherClient(target), cancellationToken);
+        return Sender.SendMessageAsync(MiraiRequest.With("sendOtherClientMessage", MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, messageChain)), null, cancellationToken);
     }
 
     /// <summary>Has the server fetch images from URLs and send them to a friend as one message (<c>sendImageMessage</c>).</summary>
@@ -53,7 +53,7 @@ public class MiraiMessageCommands
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>The image ids.</returns>
     public virtual Task<IReadOnlyList<string>> SendImageUrlsToTempAsync(long qq, long group, IEnumerable<string> urls, CancellationToken cancellationToken = default) =>
-        SendImageUrlsAsync(new SendImageContent(null, qq, group, Urls(urls)), Conversation.Temp(group, qq), cancellationToken);
+        SendImageUrlsAsync(new SendImageContent(null, qq, group, Urls(urls)), Conversation.Temp(qq, group), cancellationToken);
 
     /// <summary>Gets a message from the server's cache (<c>messageFromId</c>).</summary>
     /// <param name="target">The friend or group the message was in.</param>
@@ -84,6 +84,6 @@ public class MiraiMessageCommands
         return list;
     }
 
-    private Task<IReadOnlyList<string>> SendImageUrlsAsync(SendImageContent content, Conversation conversation, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyList<string>> SendImageUrlsAsync(SendImageContent content, Conversation? conversation, CancellationToken cancellationToken) =>
         Sender.SendPacedAsync(MiraiRequest.With("sendImageMessage", MiraiJsonContext.Default.SendImageContent, content), MiraiReply.RestfulList(MiraiJsonContext.Default.StringArray), conversation, cancellationToken);
 }

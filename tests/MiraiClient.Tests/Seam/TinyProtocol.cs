@@ -119,6 +119,8 @@ internal sealed class TinyOptions : IConnectionOptions
     public bool UseWebSocketPings { get; set; }
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public SendRateLimitOptions SendRateLimit { get; set; } = new();
 }
 
 /// <summary>A connection speaking the test-only protocol: a thin facade over the engine, as a real protocol's would be.</summary>

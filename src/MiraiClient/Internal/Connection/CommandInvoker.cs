@@ -53,12 +53,14 @@ internal sealed class CommandInvoker<TEvent>
     private readonly ConnectionCore<TEvent> _core;
     private readonly TimeProvider _time;
     private readonly DeadlinePool _deadlines;
+    private readonly SendLimiter _pacing;
 
     public CommandInvoker(ConnectionCore<TEvent> core)
     {
         _core = core;
         _time = core.Settings.TimeProvider;
         _deadlines = new DeadlinePool(_time);
+        _pacing = new SendLimiter(core.Settings.SendRateLimit, _time, core.Protocol.Telemetry.Pacing);
     }
 
     /// <summary>Gets the connection this invoker sends on.</summary>
@@ -67,11 +69,11 @@ internal sealed class CommandInvoker<TEvent>
     /// <summary>Sends a request and waits for its reply, within the command timeout.</summary>
     public Task<T> SendAsync<TRequest, T>(TRequest request, ReplyShape<T> shape, CancellationToken cancellationToken)
         where TRequest : IRequest =>
-        SendAsync(request, shape, _core.Settings.CommandTimeout, Conversation.None, cancellationToken);
+        SendAsync(request, shape, _core.Settings.CommandTimeout, null, cancellationToken);
 
     /// <summary>Sends a request that delivers something to a conversation, paced when pacing is on, and waits
     /// for its reply within the command timeout.</summary>
-    public Task<T> SendAsync<TRequest, T>(TRequest request, ReplyShape<T> shape, Conversation conversation, CancellationToken cancellationToken)
+    public Task<T> SendAsync<TRequest, T>(TRequest request, ReplyShape<T> shape, Conversation? conversation, CancellationToken cancellationToken)
         where TRequest : IRequest =>
         SendAsync(request, shape, _core.Settings.CommandTimeout, conversation, cancellationToken);
 
@@ -79,10 +81,10 @@ internal sealed class CommandInvoker<TEvent>
     /// <param name="request">The request.</param>
     /// <param name="shape">How to decode the reply.</param>
     /// <param name="timeout">How long the whole call may take, waiting for a connection included.</param>
-    /// <param name="conversation">The conversation a send goes to, for pacing; <see cref="Conversation.None"/> for other requests.</param>
+    /// <param name="conversation">The conversation a message send goes to, for pacing; <see langword="null"/> for other requests.</param>
     /// <param name="cancellationToken">Abandons the call.</param>
     /// <returns>The decoded result.</returns>
-    public async Task<T> SendAsync<TRequest, T>(TRequest request, ReplyShape<T> shape, TimeSpan timeout, Conversation conversation, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<TRequest, T>(TRequest request, ReplyShape<T> shape, TimeSpan timeout, Conversation? conversation, CancellationToken cancellationToken)
         where TRequest : IRequest
     {
         _core.ThrowIfDisposed();
@@ -106,6 +108,18 @@ internal sealed class CommandInvoker<TEvent>
         var deadline = _deadlines.Rent(timeout);
         try
         {
+            if (conversation is { } to && _pacing.Enabled)
+            {
+                // Paced once, before the first attempt: the wait counts toward the timeout, and a send that
+                // would wait longer fails at once (MiraiRateLimitedException), unsent.
+                var pacing = _pacing.AcquireAsync(to, timeout - _time.GetElapsedTime(started), cancellationToken);
+                var held = pacing.IsCompleted ? pacing.Result : await pacing.AsTask().WaitAsync(_core.Lifetime).ConfigureAwait(false);
+                if (held > TimeSpan.Zero)
+                {
+                    activity?.SetTag("mirai.pacing.wait_ms", held.TotalMilliseconds);
+                }
+            }
+
             while (true)
             {
                 var session = await _core.GetSessionAsync(deadline.Token, cancellationToken).ConfigureAwait(false);
@@ -155,7 +169,8 @@ internal sealed class CommandInvoker<TEvent>
             outcome = "timeout";
             throw new MiraiTimeoutException(name, timeout);
         }
-        catch (Exception ex) when (ex is MiraiConnectionException or ObjectDisposedException && _core.Lifetime.IsCancellationRequested)
+        catch (Exception ex) when (_core.Lifetime.IsCancellationRequested
+            && (ex is MiraiConnectionException or ObjectDisposedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)))
         {
             throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{name}' was waiting.", ex);
         }

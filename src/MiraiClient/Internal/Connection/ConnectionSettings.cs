@@ -46,6 +46,8 @@ internal interface IConnectionOptions
     bool UseWebSocketPings { get; }
 
     TimeProvider TimeProvider { get; }
+
+    SendRateLimitOptions SendRateLimit { get; }
 }
 
 /// <summary>The connection engine's settings: validated once and frozen, so later changes to the options
@@ -69,6 +71,7 @@ internal sealed class ConnectionSettings
         ConfigureWebSocket = o.ConfigureWebSocket;
         UseWebSocketPings = o.UseWebSocketPings;
         TimeProvider = o.TimeProvider;
+        SendRateLimit = o.SendRateLimit.Freeze();
     }
 
     public Uri Endpoint { get; }
@@ -100,6 +103,8 @@ internal sealed class ConnectionSettings
     public bool UseWebSocketPings { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    public Pacing.SendRateLimitSettings SendRateLimit { get; }
 
     /// <summary>Validates the options every protocol shares and freezes them.</summary>
     /// <param name="options">The options.</param>
@@ -152,6 +157,12 @@ internal sealed class ConnectionSettings
         var heartbeat = options.Heartbeat ?? throw check.Invalid("Heartbeat must not be null.");
         check.Positive(heartbeat.Interval, "Heartbeat.Interval");
         check.Positive(heartbeat.Timeout, "Heartbeat.Timeout");
+        var pacing = options.SendRateLimit ?? throw check.Invalid("SendRateLimit must not be null.");
+        foreach (var error in pacing.Validate("SendRateLimit"))
+        {
+            throw check.Invalid(error);
+        }
+
         return new ConnectionSettings(options, endpoint);
     }
 }

@@ -15,7 +15,8 @@ internal sealed class ProtocolTelemetry
     /// <summary>The activity source every protocol's requests are traced with.</summary>
     public static readonly ActivitySource ActivitySource = new(Name, typeof(ProtocolTelemetry).Assembly.GetName().Version?.ToString(3));
 
-    private static readonly Meter Meter = new(Name, typeof(ProtocolTelemetry).Assembly.GetName().Version?.ToString(3));
+    /// <summary>The meter every protocol's instruments are on.</summary>
+    internal static readonly Meter Meter = new(Name, typeof(ProtocolTelemetry).Assembly.GetName().Version?.ToString(3));
 
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _connectAttempts;
@@ -61,7 +62,11 @@ internal sealed class ProtocolTelemetry
         _failureTag = $"{prefix}.failure";
         _idTag = requestIdTag;
         _resultCodeTag = $"{prefix}.result_code";
+        Pacing = new Pacing.SendPacingMetrics(Meter, prefix);
     }
+
+    /// <summary>Gets the send limiter's instruments (<c>&lt;prefix&gt;.send.pacing.*</c>).</summary>
+    public Pacing.SendPacingMetrics Pacing { get; }
 
     public void StateChanged(ConnectionState? previous, ConnectionState? current)
     {

@@ -23,11 +23,11 @@ internal sealed class MiraiCommandSender
         Invoker.SendAsync(request, shape, cancellationToken);
 
     /// <summary>Sends a command that delivers something to a conversation (paced when pacing is on).</summary>
-    public Task<T> SendPacedAsync<T>(MiraiRequest request, ReplyShape<T> shape, Conversation conversation, CancellationToken cancellationToken) =>
+    public Task<T> SendPacedAsync<T>(MiraiRequest request, ReplyShape<T> shape, Conversation? conversation, CancellationToken cancellationToken) =>
         Invoker.SendAsync(request, shape, conversation, cancellationToken);
 
     /// <summary>Sends a message and returns its id; a send the server did not deliver fails (see <see cref="MiraiReply.Receipt"/>).</summary>
-    public Task<int> SendMessageAsync(MiraiRequest request, Conversation conversation, CancellationToken cancellationToken) =>
+    public Task<int> SendMessageAsync(MiraiRequest request, Conversation? conversation, CancellationToken cancellationToken) =>
         SendPacedAsync(request, _receipt, conversation, cancellationToken);
 
     /// <summary>Refuses a message that cannot be sent, before anything is encoded: none at all, or nothing in it.</summary>
