@@ -14,7 +14,7 @@ public sealed class SendLimiterTests
     private static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);
 
     // A meter of its own, so these tests never reach listeners of the SDK's meter.
-    private static readonly SendPacingMetrics QuietMetrics = new(new Meter("MiraiClient.Tests.SendLimiter.Quiet"));
+    private static readonly SendPacingMetrics QuietMetrics = new(new Meter("MiraiClient.Tests.SendLimiter.Quiet"), "mirai");
 
     private static readonly Conversation GroupA = Conversation.Group(1001);
     private static readonly Conversation GroupB = Conversation.Group(1002);
@@ -388,7 +388,7 @@ public sealed class SendLimiterTests
         listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tag(tags, "mirai.pacing.limit"), Tag(tags, "mirai.conversation.kind"))));
         listener.Start();
 
-        var (limiter, time) = Create(accountBurst: 2, accountMs: 1000, conversationBurst: 1, conversationMs: 2000, maxWaitMs: 1500, metrics: new SendPacingMetrics(meter));
+        var (limiter, time) = Create(accountBurst: 2, accountMs: 1000, conversationBurst: 1, conversationMs: 2000, maxWaitMs: 1500, metrics: new SendPacingMetrics(meter, "mirai"));
         AssertImmediate(limiter.AcquireAsync(GroupA, Forever, TestContext.Current.CancellationToken));
         AssertRejected(limiter.AcquireAsync(GroupA, Forever, TestContext.Current.CancellationToken));
         AssertImmediate(limiter.AcquireAsync(Conversation.Friend(1), Forever, TestContext.Current.CancellationToken));
