@@ -19,6 +19,16 @@ internal sealed class FakeConnection(TcpClient client, Stream stream) : IDisposa
     /// <summary>Gets or sets the session key given in the handshake.</summary>
     public string? SessionKey { get; set; }
 
+    /// <summary>Gets or sets the push endpoint the connection attached to.</summary>
+    public PushChannel Channel { get; set; }
+
+    /// <summary>Gets or sets the bot account the session is bound to.</summary>
+    public long BotQQ { get; set; }
+
+    /// <summary>Gets or sets the account's <c>Bot</c> instance the session is bound to; when the account
+    /// has moved on, the session is stale.</summary>
+    public int Instance { get; set; }
+
     /// <summary>Gets or sets whether the handshake succeeded.</summary>
     public bool Authenticated
     {
@@ -106,4 +116,17 @@ internal sealed class FakeConnection(TcpClient client, Stream stream) : IDisposa
         stream.Dispose();
         client.Dispose();
     }
+}
+
+/// <summary>The three push endpoints of the ws adapter.</summary>
+internal enum PushChannel
+{
+    /// <summary><c>/all</c>: chat messages and every other event.</summary>
+    All,
+
+    /// <summary><c>/message</c>: the nine message packets only.</summary>
+    Message,
+
+    /// <summary><c>/event</c>: everything but the message packets.</summary>
+    Event,
 }

@@ -127,7 +127,7 @@ public sealed partial class FakeMiraiBackend
         var question = target.IndexOf('?', StringComparison.Ordinal);
         var path = question >= 0 ? target[..question] : target;
         var query = question >= 0 ? ParseQuery(target[(question + 1)..]) : [];
-        if (!(path.EndsWith("/all", StringComparison.Ordinal) || path.EndsWith("/message", StringComparison.Ordinal) || path.EndsWith("/event", StringComparison.Ordinal)))
+        if (ChannelOf(path) is not { } channel)
         {
             await WriteNotFoundAsync(stream, timeout.Token).ConfigureAwait(false);
             return null;
@@ -137,9 +137,31 @@ public sealed partial class FakeMiraiBackend
 #pragma warning disable CA5350
         var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + WebSocketGuid)));
 #pragma warning restore CA5350
-        var response = $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+
+        // debug: true installs a frame logger whose "extension" is always announced, offered or not.
+        var extension = _options.Debug ? "Sec-WebSocket-Extensions: frame-log\r\n" : "";
+        var response = $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{extension}\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(response), timeout.Token).ConfigureAwait(false);
-        return new UpgradeRequest(path, headers, query);
+        return new UpgradeRequest(channel, headers, query);
+    }
+
+    /// <summary>The ws adapter routes exactly <c>/all</c>, <c>/message</c> and <c>/event</c> (behind the
+    /// configured prefix); anything else, <c>/all/all</c> and <c>/all/</c> included, is not routed (404).</summary>
+    private PushChannel? ChannelOf(string path)
+    {
+        var prefix = _options.PathPrefix.TrimEnd('/');
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return path[prefix.Length..] switch
+        {
+            "/all" => PushChannel.All,
+            "/message" => PushChannel.Message,
+            "/event" => PushChannel.Event,
+            _ => null,
+        };
     }
 
     private static async Task WriteNotFoundAsync(Stream stream, CancellationToken cancellationToken) =>
@@ -160,6 +182,6 @@ public sealed partial class FakeMiraiBackend
         return result;
     }
 
-    /// <summary>What the upgrade request carried: its path, headers and query parameters.</summary>
-    private sealed record UpgradeRequest(string Path, Dictionary<string, string> Headers, Dictionary<string, string> Query);
+    /// <summary>What the upgrade request carried: its endpoint, headers and query parameters.</summary>
+    private sealed record UpgradeRequest(PushChannel Channel, Dictionary<string, string> Headers, Dictionary<string, string> Query);
 }

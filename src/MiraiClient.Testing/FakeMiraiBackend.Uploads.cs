@@ -130,7 +130,9 @@ public sealed partial class FakeMiraiBackend
 
     private async Task ServeHttpAsync(Stream stream, string target, Dictionary<string, string> headers, byte[] leftover, CancellationToken cancellationToken)
     {
-        var route = target.Split('?')[0];
+        var path = target.Split('?')[0];
+        var prefix = _options.PathPrefix.TrimEnd('/');
+        var route = path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : "";
         string status = "200 OK", reply;
         var known = route is "/uploadImage" or "/uploadVoice" or "/uploadShortVideo" or "/file/upload";
         if (!_options.ServeUploads || !known)
@@ -160,7 +162,7 @@ public sealed partial class FakeMiraiBackend
                 "/uploadImage" => $"{{\"imageId\":\"{{{id}}}.mirai\",\"url\":\"http://127.0.0.1/{id}\"}}",
                 "/uploadVoice" => $"{{\"voiceId\":\"{id}.amr\"}}",
                 "/uploadShortVideo" => $"{{\"videoId\":\"{id}\"}}",
-                _ => $"{{\"code\":0,\"msg\":\"\",\"data\":{{\"name\":\"{files.Values.FirstOrDefault().Item1}\",\"id\":\"/{id}\",\"path\":\"/{files.Values.FirstOrDefault().Item1}\",\"parent\":null,\"contact\":{{\"id\":{fields.GetValueOrDefault("target") ?? "0"},\"name\":\"g\",\"permission\":\"MEMBER\"}},\"isFile\":true,\"isDictionary\":false,\"isDirectory\":false,\"size\":{files.Values.FirstOrDefault().Item2?.Length ?? 0}}}}}",
+                _ => $"{{\"code\":0,\"msg\":\"\",\"data\":{FileJson(UploadedName(files), "/" + id, "/" + UploadedName(files), isFile: true, long.TryParse(fields.GetValueOrDefault("target"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var group) ? group : 0, files.Values.FirstOrDefault().Item2?.Length ?? 0)}}}",
             };
         }
 
@@ -170,4 +172,6 @@ public sealed partial class FakeMiraiBackend
         await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string UploadedName(Dictionary<string, (string Name, byte[] Content)> files) => files.Values.FirstOrDefault().Name ?? "file";
 }
