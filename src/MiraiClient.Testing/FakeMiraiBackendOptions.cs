@@ -45,10 +45,11 @@ public sealed class FakeMiraiBackendOptions
     /// <c>isDictionary</c>; before 2.3 a failed handshake comes without the <c>{syncId, data}</c> envelope;
     /// commands and events added later (for example <c>sessionInfo</c> and the sync messages in 2.5,
     /// <c>botList</c> in 2.6, <c>FriendAddEvent</c> in 2.10) answer code 6 or are never sent; from 2.8 to
-    /// 2.9 a Forward element without <c>display</c> is refused with 400.</summary>
+    /// 2.9 a Forward element without <c>display</c> is refused with 400. Read once, when the backend starts.</summary>
     public Version ServerVersion { get; set; } = new(2, 10, 0);
 
-    /// <summary>Gets or sets the kind of deployment imitated (default: <see cref="FakeServerProfile.Mirai"/>).</summary>
+    /// <summary>Gets or sets the kind of deployment imitated (default: <see cref="FakeServerProfile.Mirai"/>).
+    /// Read once, when the backend starts.</summary>
     public FakeServerProfile Profile { get; set; } = FakeServerProfile.Mirai;
 
     /// <summary>Gets or sets a path in front of the endpoints, as a reverse proxy adds (default: none).
