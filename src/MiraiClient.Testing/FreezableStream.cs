@@ -1,15 +1,4 @@
-using System.Text.Json.Serialization;
-
 namespace MiraiClient.Testing;
-
-internal sealed record StatusBody(int Code, string Msg);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(StatusBody))]
-[JsonSerializable(typeof(string))]
-internal sealed partial class TestingJsonContext : JsonSerializerContext
-{
-}
 
 /// <summary>A stream that can be frozen: while frozen, reads and writes wait, as in a stopped process
 /// whose kernel still accepts bytes. Data already read is not delivered until thawed.</summary>
