@@ -362,7 +362,10 @@ internal static class OneBotFrameReader
                     ReadMessageValue(ref reader);
                     break;
                 case Key.RawMessage:
-                    RawMessage = ReadNullableString(ref reader);
+                    // In string format raw_message repeats message: share one string.
+                    RawMessage = reader.TokenType == JsonTokenType.String && MessageText is { } sameText && reader.ValueTextEquals(sameText)
+                        ? sameText
+                        : ReadNullableString(ref reader);
                     break;
                 case Key.Sender:
                     ReadSenderValue(ref reader);
@@ -377,7 +380,7 @@ internal static class OneBotFrameReader
                     MessageFormat = ReadNullableString(ref reader);
                     break;
                 case Key.GroupName:
-                    GroupName = ReadNullableString(ref reader);
+                    GroupName = reader.TokenType == JsonTokenType.String ? RecentStrings.GetString(ref reader) : ReadNullableString(ref reader);
                     break;
                 case Key.MessageSentType:
                     MessageSentType = ReadNullableString(ref reader);
@@ -524,7 +527,7 @@ internal static class OneBotFrameReader
                 }
                 case JsonTokenType.String:
                     // A CQ string in an event, the error text in a response: decided once the frame is classified.
-                    MessageText = reader.GetString();
+                    MessageText = RawMessage is { } sameRaw && reader.ValueTextEquals(sameRaw) ? sameRaw : reader.GetString();
                     Message = null;
                     break;
                 case JsonTokenType.Null:
@@ -816,13 +819,13 @@ internal static class OneBotFrameReader
         return new OneBotAnonymous { Id = id, Name = name!, Flag = flag! };
     }
 
-    /// <summary>A string or null (short known values shared); false for any other kind.</summary>
+    /// <summary>A string or null (repeated short values shared); false for any other kind.</summary>
     private static bool TryString(ref Utf8JsonReader reader, out string? value)
     {
         value = null;
         if (reader.TokenType == JsonTokenType.String)
         {
-            value = WireStrings.GetString(ref reader);
+            value = RecentStrings.GetString(ref reader);
             return true;
         }
 

@@ -68,11 +68,6 @@ internal static class OneBotReplyShape
         where TData : class =>
         new((action, data) => Deserialize(action, data, info) ?? throw new MiraiProtocolException($"The response to '{action}' has no data."));
 
-    /// <summary>Data of one type, or <see langword="null"/> when the implementation sends none.</summary>
-    public static OneBotReplyShape<TData?> OptionalData<TData>(JsonTypeInfo<TData> info)
-        where TData : class =>
-        new((action, data) => Deserialize(action, data, info));
-
     /// <summary>A list, never null (a null <c>data</c> reads as empty, as go-cqhttp sends for "none").</summary>
     public static OneBotReplyShape<IReadOnlyList<TItem>> List<TItem>(JsonTypeInfo<List<TItem>> info) =>
         new((action, data) => (IReadOnlyList<TItem>?)Deserialize(action, data, info) ?? []);

@@ -177,7 +177,7 @@ internal static class SegmentReader
                 var key = WireStrings.GetString(ref reader);
                 reader.Read();
                 var field = reader.TokenType == JsonTokenType.String
-                    ? new OneBotSegmentField(key, reader.GetString()!)
+                    ? new OneBotSegmentField(key, RecentStrings.GetString(ref reader))
                     : new OneBotSegmentField(key, JsonText.ReadCompact(ref reader), IsJson: true);
                 if (count == scratch.Length)
                 {

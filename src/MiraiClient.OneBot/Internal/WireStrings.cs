@@ -55,6 +55,25 @@ internal static class WireStrings
         return null;
     }
 
+    /// <summary>Finds the shared string equal to these characters (CQ types and keys).</summary>
+    public static string? Find(ReadOnlySpan<char> chars)
+    {
+        if (chars.Length >= Buckets.Length)
+        {
+            return null;
+        }
+
+        foreach (var (_, value) in Buckets[chars.Length])
+        {
+            if (chars.SequenceEqual(value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
     private static (byte[], string)[][] Build()
     {
         var encoded = Known.Select(k => (Utf8: Encoding.UTF8.GetBytes(k), Value: k)).ToArray();

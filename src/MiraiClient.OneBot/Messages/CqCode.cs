@@ -137,15 +137,15 @@ public static class CqCode
         segment = null!;
         var comma = body.IndexOf(',');
         var type = comma < 0 ? body : body[..comma];
-        if (!IsName(type))
+        if (!IsName(type) || type.SequenceEqual("text"))
         {
+            // [CQ:text,…] is not how text is written; keep it literal rather than guess.
             return false;
         }
 
-        var fields = new List<OneBotSegmentField>();
+        OneBotSegmentField[] fields = comma < 0 ? [] : new OneBotSegmentField[body.Count(',')];
         var rest = comma < 0 ? ReadOnlySpan<char>.Empty : body[(comma + 1)..];
-        var hasParameters = comma >= 0;
-        while (hasParameters)
+        for (var i = 0; i < fields.Length; i++)
         {
             var next = rest.IndexOf(',');
             var parameter = next < 0 ? rest : rest[..next];
@@ -155,23 +155,12 @@ public static class CqCode
                 return false;
             }
 
-            fields.Add(new OneBotSegmentField(parameter[..equals].ToString(), Unescape(parameter[(equals + 1)..])));
-            if (next < 0)
-            {
-                break;
-            }
-
-            rest = rest[(next + 1)..];
+            var key = parameter[..equals];
+            fields[i] = new OneBotSegmentField(WireStrings.Find(key) ?? key.ToString(), Unescape(parameter[(equals + 1)..]));
+            rest = next < 0 ? ReadOnlySpan<char>.Empty : rest[(next + 1)..];
         }
 
-        var typeName = type.ToString();
-        if (typeName == "text")
-        {
-            // [CQ:text,…] is not how text is written; keep it literal rather than guess.
-            return false;
-        }
-
-        segment = SegmentFactory.Create(typeName, fields.ToArray());
+        segment = SegmentFactory.Create(WireStrings.Find(type) ?? type.ToString(), fields);
         return true;
     }
 

@@ -65,22 +65,6 @@ public abstract class OneBotSegment : IEquatable<OneBotSegment>
         return null;
     }
 
-    /// <summary>Gets whether the data has the key.</summary>
-    /// <param name="key">The key.</param>
-    /// <returns><see langword="true"/> if present.</returns>
-    public bool HasKey(string key)
-    {
-        foreach (var field in _fields)
-        {
-            if (field.Key == key)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Returns a copy with a string value set: replaced in place when the key exists, else appended.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value, or <see langword="null"/> to remove the key.</param>
