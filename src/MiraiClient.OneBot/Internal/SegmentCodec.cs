@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MiraiClient.OneBot.Internal;
+
+/// <summary>Maps a segment type to its class.</summary>
+internal static class SegmentFactory
+{
+    public static OneBotSegment Create(string type, OneBotSegmentField[] fields) => type switch
+    {
+        "text" => new TextSegment(fields),
+        "face" => new FaceSegment(fields),
+        "image" => new ImageSegment(fields),
+        "record" => new RecordSegment(fields),
+        "video" => new VideoSegment(fields),
+        "at" => new AtSegment(fields),
+        "rps" => new RpsSegment(fields),
+        "dice" => new DiceSegment(fields),
+        "shake" => new ShakeSegment(fields),
+        "poke" => new PokeSegment(fields),
+        "anonymous" => new AnonymousSegment(fields),
+        "share" => new ShareSegment(fields),
+        "contact" => new ContactSegment(fields),
+        "location" => new LocationSegment(fields),
+        "music" => new MusicSegment(fields),
+        "reply" => new ReplySegment(fields),
+        "forward" => new ForwardSegment(fields),
+        "node" => new NodeSegment(fields),
+        "xml" => new XmlSegment(fields),
+        "json" => new JsonSegment(fields),
+        "file" => new FileSegment(fields),
+        "mface" => new MarketFaceSegment(fields),
+        "markdown" => new MarkdownSegment(fields),
+        _ => new UnknownSegment(type, fields),
+    };
+}
+
+/// <summary>Reads segments with <see cref="Utf8JsonReader"/>; shared by the one-pass event reader and
+/// the serializer's converter, so both decode a message identically.</summary>
+internal static class SegmentReader
+{
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 128 };
+
+    [ThreadStatic]
+    private static OneBotSegment[]? t_segments;
+
+    [ThreadStatic]
+    private static OneBotSegmentField[]? t_fields;
+
+    /// <summary>Reads a message value: an array of segments, one segment object, or a CQ string.</summary>
+    /// <returns>The message, or <see langword="null"/> when the value is none of those (or is JSON null).</returns>
+    public static OneBotMessage? ReadMessage(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.StartArray => ReadArray(ref reader),
+        JsonTokenType.String => OneBotMessage.FromCqString(reader.GetString()!),
+        JsonTokenType.StartObject => ReadSegment(ref reader) is { } single ? OneBotMessage.FromOwned([single], null) : null,
+        _ => null,
+    };
+
+    /// <summary>Parses a whole JSON document as a message.</summary>
+    /// <exception cref="MiraiProtocolException">It is not a message.</exception>
+    public static OneBotMessage ParseMessage(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, Options);
+            if (!reader.Read())
+            {
+                throw new MiraiProtocolException("The message JSON is empty.");
+            }
+
+            var message = ReadMessage(ref reader) ?? throw new MiraiProtocolException($"A message must be an array of segments, a segment object or a CQ string, not {reader.TokenType}.");
+            if (reader.Read())
+            {
+                throw new MiraiProtocolException("The message JSON has content after its value.");
+            }
+
+            return message;
+        }
+        catch (JsonException ex)
+        {
+            throw new MiraiProtocolException($"The message is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads an array of segments, leaving the reader on its end.</summary>
+    /// <returns>The message, or <see langword="null"/> when an element is not a segment object.</returns>
+    public static OneBotMessage? ReadArray(ref Utf8JsonReader reader)
+    {
+        // Scratch space per thread: reading segments never re-enters this method.
+        var scratch = t_segments ??= new OneBotSegment[16];
+        var count = 0;
+        try
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (ReadSegment(ref reader) is not { } segment)
+                {
+                    return null;
+                }
+
+                if (count == scratch.Length)
+                {
+                    Array.Resize(ref scratch, count * 2);
+                    t_segments = scratch;
+                }
+
+                scratch[count++] = segment;
+            }
+
+            return count == 0 ? OneBotMessage.Empty : OneBotMessage.FromOwned(scratch.AsSpan(0, count).ToArray(), null);
+        }
+        finally
+        {
+            scratch.AsSpan(0, count).Clear();
+        }
+    }
+
+    /// <summary>Reads one segment object, leaving the reader on its end.</summary>
+    /// <returns>The segment, or <see langword="null"/> when it has no string <c>type</c> or its <c>data</c> is not an object.</returns>
+    public static OneBotSegment? ReadSegment(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? type = null;
+        OneBotSegmentField[]? fields = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return null;
+                }
+
+                type = WireStrings.GetString(ref reader);
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    fields = ReadFields(ref reader);
+                }
+                else if (reader.TokenType == JsonTokenType.Null)
+                {
+                    fields = [];
+                }
+                else
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return type is null || type.Length == 0 ? null : SegmentFactory.Create(type, fields ?? []);
+    }
+
+    private static OneBotSegmentField[] ReadFields(ref Utf8JsonReader reader)
+    {
+        var scratch = t_fields ??= new OneBotSegmentField[16];
+        var count = 0;
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = WireStrings.GetString(ref reader);
+                reader.Read();
+                var field = reader.TokenType == JsonTokenType.String
+                    ? new OneBotSegmentField(key, RecentStrings.GetString(ref reader))
+                    : new OneBotSegmentField(key, JsonText.ReadCompact(ref reader), IsJson: true);
+                if (count == scratch.Length)
+                {
+                    Array.Resize(ref scratch, count * 2);
+                    t_fields = scratch;
+                }
+
+                scratch[count++] = field;
+            }
+
+            return count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+        }
+        finally
+        {
+            scratch.AsSpan(0, count).Clear();
+        }
+    }
+}
+
+/// <summary>Writes segments as OneBot JSON: <c>{"type":…,"data":{…}}</c>, values in their stored kind.</summary>
+internal static class SegmentWriter
+{
+    public static void WriteMessage(Utf8JsonWriter writer, OneBotMessage message)
+    {
+        if (message.IsCqString)
+        {
+            writer.WriteStringValue(message.ToCqString());
+            return;
+        }
+
+        WriteArray(writer, message.Segments);
+    }
+
+    public static void WriteArray(Utf8JsonWriter writer, ReadOnlySpan<OneBotSegment> segments)
+    {
+        writer.WriteStartArray();
+        foreach (var segment in segments)
+        {
+            WriteSegment(writer, segment);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public static void WriteSegment(Utf8JsonWriter writer, OneBotSegment segment)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, segment.Type);
+        writer.WriteStartObject("data"u8);
+        foreach (var field in segment.Fields)
+        {
+            writer.WritePropertyName(field.Key);
+            if (field.IsJson)
+            {
+                writer.WriteRawValue(field.Value, skipInputValidation: true);
+            }
+            else
+            {
+                writer.WriteStringValue(field.Value);
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public static string ToJsonArray(ReadOnlySpan<OneBotSegment> segments)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            WriteArray(writer, segments);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
+
+/// <summary>Reads a message from an array, a single segment object or a CQ string; writes an array
+/// (or the original string for a message that came from one). JSON null reads as the empty message.</summary>
+internal sealed class OneBotMessageConverter : JsonConverter<OneBotMessage>
+{
+    public override bool HandleNull => true;
+
+    public override OneBotMessage Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return OneBotMessage.Empty;
+        }
+
+        return SegmentReader.ReadMessage(ref reader)
+            ?? throw new JsonException($"A message must be an array of segment objects (each with a string 'type' and an object 'data'), a segment object or a CQ string; found {reader.TokenType}.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, OneBotMessage value, JsonSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        SegmentWriter.WriteMessage(writer, value);
+    }
+}
