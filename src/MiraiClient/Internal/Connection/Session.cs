@@ -80,7 +80,7 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     /// <exception cref="OperationCanceledException">The lifetime token was cancelled.</exception>
     public async Task ConnectAsync(CancellationToken lifetime)
     {
-        var socket = await SocketTransport.ConnectAsync(_settings, _protocol.ConfigureClientSocket, lifetime).ConfigureAwait(false);
+        var socket = await SocketTransport.ConnectAsync(_settings, _protocol.ConnectUri(_settings.Endpoint), _protocol.ConfigureClientSocket, lifetime).ConfigureAwait(false);
         await AttachAsync(socket, lifetime).ConfigureAwait(false);
     }
 
@@ -107,6 +107,13 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
         }
 
         _receiveLoop = ReceiveLoopAsync();
+        var handshakeId = _requestIds.Next();
+        if (_protocol.EncodeHandshakeRequest(handshakeId) is { } handshake)
+        {
+            Handler.HandshakeRequestId = handshakeId;
+            Post(handshake, request: null, name: null);
+        }
+
         try
         {
             await _handshake.Task.WaitAsync(_settings.HandshakeTimeout, _time, lifetime).ConfigureAwait(false);

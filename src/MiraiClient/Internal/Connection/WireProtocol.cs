@@ -46,6 +46,15 @@ internal abstract class WireProtocol<TEvent>
     /// <returns>The handler; called from the session's receive loop only, never concurrently.</returns>
     public abstract FrameHandler<TEvent> CreateFrameHandler(IFrameSink<TEvent> sink);
 
+    /// <summary>Encodes a request sent as soon as the socket opens, whose reply is the handshake (for protocols
+    /// whose peer says nothing on its own); <see langword="null"/> (the default) sends nothing. Its id is set on
+    /// <see cref="FrameHandler{TEvent}.HandshakeRequestId"/> before it is sent.</summary>
+    public virtual RequestFrame? EncodeHandshakeRequest(long id) => null;
+
+    /// <summary>Gets the address a client socket actually dials (for example with an access token in its
+    /// query); <see cref="ConnectionSettings.Endpoint"/>, which is what is logged, stays free of secrets.</summary>
+    public virtual Uri ConnectUri(Uri endpoint) => endpoint;
+
     /// <summary>Encodes the request the heartbeat sends when the peer has been silent: one the peer answers
     /// cheaply whatever else it is doing.</summary>
     /// <param name="id">The request id to carry.</param>
@@ -88,6 +97,9 @@ internal abstract class WireProtocol<TEvent>
 internal abstract class FrameHandler<TEvent>
     where TEvent : class
 {
+    /// <summary>Gets or sets the id of the handshake request, when the protocol sends one (else -1).</summary>
+    public long HandshakeRequestId { get; set; } = -1;
+
     /// <summary>Handles one whole inbound message.</summary>
     /// <param name="message">The message's bytes; valid only during the call.</param>
     public abstract void Handle(ReadOnlySpan<byte> message);
