@@ -65,6 +65,9 @@ public enum DisconnectReason
     /// <summary>The bot account behind the session went offline or was replaced (a relogin) while the socket
     /// stayed up; once it was back, the session was ended so that a new one binds to it.</summary>
     StaleSession,
+
+    /// <summary>Server mode: the peer connected again, and its newer socket replaced this one.</summary>
+    Replaced,
 }
 
 /// <summary>Describes one change of <see cref="MiraiConnection.State"/>.</summary>

@@ -22,6 +22,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
     private readonly Type _publicType;
     private readonly ConnectionSettings _settings;
     private readonly WireProtocol<TEvent> _protocol;
+    private readonly SessionSource<TEvent> _source;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
@@ -46,8 +47,11 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
     /// <param name="random">A uniform random source in [0, 1), for the backoff's jitter.</param>
     /// <param name="owner">The public connection (held weakly), the sender of <see cref="StateChanged"/>.</param>
     /// <param name="publicType">The public connection's type, named in errors.</param>
-    public ConnectionCore(ConnectionSettings settings, WireProtocol<TEvent> protocol, ILogger logger, Func<double>? random, object owner, Type publicType)
+    /// <param name="source">Where sessions get their sockets (default: dialled).</param>
+    public ConnectionCore(ConnectionSettings settings, WireProtocol<TEvent> protocol, ILogger logger, Func<double>? random, object owner, Type publicType, SessionSource<TEvent>? source = null)
     {
+        _source = source ?? DialingSource<TEvent>.Instance;
+        (_source as AcceptedSockets<TEvent>)?.Bind(this);
         _owner = new WeakReference<object>(owner);
         _publicType = publicType;
         _settings = settings;
@@ -362,7 +366,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
                 SessionEnd end;
                 try
                 {
-                    await session.ConnectAsync(lifetime).ConfigureAwait(false);
+                    await _source.OpenAsync(session, lifetime).ConfigureAwait(false);
                     telemetry.ConnectAttempt("connected");
                     if (droppedAt is { } since)
                     {
@@ -454,7 +458,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
                 // server keeps climbing the schedule instead of being hit at the minimum forever.
                 var stable = session.ConnectedAt != 0 && _time.GetElapsedTime(session.ConnectedAt) >= reconnect.StableAfter;
                 failures = stable ? 1 : failures + 1;
-                var delay = Backoff.GetDelay(failures, reconnect, _random());
+                var delay = _source.BacksOff ? Backoff.GetDelay(failures, reconnect, _random()) : TimeSpan.Zero;
                 Log.RetryScheduled(_logger, delay.TotalMilliseconds, failures);
                 lock (_gate)
                 {
@@ -601,6 +605,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
             _connected.TrySetResult(null);
         }
 
+        (_source as AcceptedSockets<TEvent>)?.Complete();
         _events.Complete();
         _notifications.Writer.TryComplete();
     }

@@ -1,0 +1,115 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace MiraiClient.Internal;
+
+/// <summary>Where a connection's sessions get their sockets: dialled by the connection (a client), or accepted
+/// by a server and handed over (server mode, where the peer dials in).</summary>
+/// <typeparam name="TEvent">The protocol's event base type.</typeparam>
+internal abstract class SessionSource<TEvent>
+    where TEvent : class
+{
+    /// <summary>Gets whether the connection waits its backoff delay between sessions: a dialler does, so a
+    /// peer that is down is not hammered; a server does not, since the peer dials at its own pace.</summary>
+    public abstract bool BacksOff { get; }
+
+    /// <summary>Opens a session: dials, or waits for the next accepted socket; then runs the session on it
+    /// until its handshake is done.</summary>
+    /// <exception cref="MiraiConnectionException">The attempt failed.</exception>
+    /// <exception cref="OperationCanceledException">The lifetime token was cancelled.</exception>
+    public abstract Task OpenAsync(Session<TEvent> session, CancellationToken lifetime);
+}
+
+/// <summary>Sessions dialled by the connection itself (<see cref="Session{TEvent}.ConnectAsync"/>).</summary>
+internal sealed class DialingSource<TEvent> : SessionSource<TEvent>
+    where TEvent : class
+{
+    public static readonly DialingSource<TEvent> Instance = new();
+
+    public override bool BacksOff => true;
+
+    public override Task OpenAsync(Session<TEvent> session, CancellationToken lifetime) => session.ConnectAsync(lifetime);
+}
+
+/// <summary>
+/// Sessions on sockets a server accepted from the peer (server mode). The newest socket wins: one offered
+/// while a session runs ends that session (<see cref="DisconnectReason.Replaced"/>, its pending requests
+/// fail) and the connection continues on the new socket; one offered while another waits unattached
+/// replaces that one, which is closed.
+/// </summary>
+/// <typeparam name="TEvent">The protocol's event base type.</typeparam>
+internal sealed class AcceptedSockets<TEvent> : SessionSource<TEvent>
+    where TEvent : class
+{
+    private readonly Channel<Offer> _offers;
+    private ConnectionCore<TEvent>? _core;
+
+    public AcceptedSockets()
+    {
+        _offers = Channel.CreateBounded<Offer>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            static dropped => dropped.Decline("a newer connection from the same peer arrived before this one was used"));
+    }
+
+    public override bool BacksOff => false;
+
+    /// <summary>Binds the source to the connection it feeds (once).</summary>
+    public void Bind(ConnectionCore<TEvent> core) => _core = core;
+
+    /// <summary>Hands an accepted socket to the connection; the newest wins.</summary>
+    /// <param name="socket">The socket, open; the connection owns it from now on.</param>
+    /// <returns>A task that completes with how the socket's session ended (the server holds the HTTP request
+    /// open until then). It never faults.</returns>
+    public Task<SessionEnd> OfferAsync(WebSocket socket)
+    {
+        var offer = new Offer(socket);
+        if (_core is not { IsDisposed: false } core || !_offers.Writer.TryWrite(offer))
+        {
+            offer.Decline("the connection has stopped");
+            return offer.Done.Task;
+        }
+
+        core.CurrentSession?.End(SessionStage.Protocol, null, new SessionSignals(Reason: DisconnectReason.Replaced, Description: "A newer connection from the same peer replaced this one."));
+        return offer.Done.Task;
+    }
+
+    public override async Task OpenAsync(Session<TEvent> session, CancellationToken lifetime)
+    {
+        Offer offer;
+        try
+        {
+            offer = await _offers.Reader.ReadAsync(lifetime).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new OperationCanceledException(lifetime);
+        }
+
+        _ = session.Completion.ContinueWith(static (ended, state) => ((Offer)state!).Done.TrySetResult(ended.Result), offer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await session.AttachAsync(offer.Socket, lifetime).ConfigureAwait(false);
+    }
+
+    /// <summary>Declines every socket still waiting; called when the connection is disposed.</summary>
+    public void Complete()
+    {
+        _offers.Writer.TryComplete();
+        while (_offers.Reader.TryRead(out var offer))
+        {
+            offer.Decline("the connection has stopped");
+        }
+    }
+
+    private sealed class Offer(WebSocket socket)
+    {
+        public WebSocket Socket { get; } = socket;
+
+        public TaskCompletionSource<SessionEnd> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Decline(string why)
+        {
+            Socket.Abort();
+            Socket.Dispose();
+            Done.TrySetResult(new SessionEnd(DisconnectReason.Replaced, null, why));
+        }
+    }
+}
