@@ -101,9 +101,9 @@ public sealed class MiraiBotTestHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(configure);
         options ??= new MiraiBotTestHostOptions();
-        ArgumentException.ThrowIfNullOrEmpty(options.Section, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ReadyTimeout, TimeSpan.Zero, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.StopTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.Section, $"{nameof(options)}.{nameof(options.Section)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ReadyTimeout, TimeSpan.Zero, $"{nameof(options)}.{nameof(options.ReadyTimeout)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.StopTimeout, TimeSpan.Zero, $"{nameof(options)}.{nameof(options.StopTimeout)}");
 
         var ownsBackend = options.Backend is null;
         var backend = options.Backend ?? await FakeMiraiBackend.StartAsync(BackendOptionsFor(options)).ConfigureAwait(false);
@@ -250,7 +250,7 @@ public sealed class MiraiBotTestHost : IAsyncDisposable
 
         foreach (var (name, qq) in options.Bots)
         {
-            ArgumentException.ThrowIfNullOrEmpty(name, nameof(options));
+            ArgumentException.ThrowIfNullOrEmpty(name, $"{nameof(options)}.{nameof(options.Bots)}");
             fake[$"{section}:Bots:{name}:QQ"] = Invariant(qq);
         }
 
