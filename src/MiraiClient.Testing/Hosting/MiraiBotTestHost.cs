@@ -120,9 +120,9 @@ public sealed class MiraiBotTestHost : IAsyncDisposable
                     + "Test a connection used without the bot host against FakeMiraiBackend directly.");
             }
 
+            CheckBotAccounts(host.Services.GetRequiredService<IConfiguration>(), backend, options.Section);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await StartHostAsync(host, options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
-            CheckBotAccounts(bots, backend, options.Section);
             var left = options.ReadyTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
             await WaitUntilReadyAsync(host, bots, backend, logs, options, left, cancellationToken).ConfigureAwait(false);
             return new MiraiBotTestHost(host, backend, ownsBackend, logs, options.StopTimeout, exitCodeBefore);
@@ -306,22 +306,28 @@ public sealed class MiraiBotTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A bot that names a QQ the fake does not know gets code 2, which a client retries forever: say so now.</summary>
-    private static void CheckBotAccounts(IMiraiBotHost bots, FakeMiraiBackend backend, string section)
+    /// <summary>A bot that names a QQ the fake does not know gets code 2, which a client retries forever: say so
+    /// before anything starts. Reads the QQ numbers as the bot host binds them (a bot's own, else the section's).</summary>
+    private static void CheckBotAccounts(IConfiguration configuration, FakeMiraiBackend backend, string section)
     {
         if (backend.SingleMode)
         {
             return;
         }
 
+        var root = configuration.GetSection(section);
+        var bots = root.GetSection("Bots").GetChildren().ToList();
+        var configured = bots.Count == 0
+            ? [(Name: "", Key: $"{section}:QQ", Value: root["QQ"])]
+            : bots.Select(b => b["QQ"] is { } own ? (Name: b.Key, Key: $"{section}:Bots:{b.Key}:QQ", Value: own) : (Name: b.Key, Key: $"{section}:QQ", Value: root["QQ"])).ToList();
         var known = backend.KnownBots;
-        foreach (var bot in bots.Bots)
+        foreach (var (name, key, value) in configured)
         {
-            if (bot.QQ != 0 && !known.Contains(bot.QQ))
+            // A value that is no number is the bot host's to report, with its exit code.
+            if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var qq) && qq != 0 && !known.Contains(qq))
             {
-                var where = bot.Name.Length == 0 ? $"{section}:QQ" : $"{section}:Bots:{bot.Name}:QQ";
                 throw new InvalidOperationException(
-                    $"Bot {NameOf(bot)} connects as QQ {Invariant(bot.QQ)} ({where}), which is not a bot of the fake backend (its bots: {string.Join(", ", known.Select(Invariant))}); "
+                    $"Bot {(name.Length == 0 ? "default" : $"'{name}'")} connects as QQ {Invariant(qq)} ({key}), which is not a bot of the fake backend (its bots: {string.Join(", ", known.Select(Invariant))}); "
                     + "the handshake would fail with code 2 and be retried forever. Leave the QQ to the test host, which sets the fake's, "
                     + "or list the bot in MiraiBotTestHostOptions.Bots, or add its QQ to FakeMiraiBackendOptions.Bots.");
             }
