@@ -242,7 +242,15 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
 
     void IFrameSink<TEvent>.AcceptHandshake() => _handshake.TrySetResult();
 
-    void IFrameSink<TEvent>.RejectHandshake(MiraiConnectionException error) => _handshake.TrySetException(error);
+    void IFrameSink<TEvent>.RejectHandshake(MiraiConnectionException error)
+    {
+        // The connect attempt may have stopped waiting (disposal) before the frame arrived; mark the error
+        // observed so it never surfaces as an unobserved task exception. A waiter still gets it.
+        if (_handshake.TrySetException(error))
+        {
+            _ = _handshake.Task.Exception;
+        }
+    }
 
     void IFrameSink<TEvent>.Reply(long requestId, ReadOnlySpan<byte> reply)
     {
