@@ -507,7 +507,8 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
         BotStateChangedEventArgs change;
         lock (_gate)
         {
-            if (_botState == state || _disposal is not null)
+            // Once disposal starts only its own reset to Unknown gets through.
+            if (_botState == state || (_disposal is not null && state != BotState.Unknown))
             {
                 return;
             }
@@ -601,6 +602,8 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
             _connected.TrySetResult(null);
         }
 
+        // A disposed connection no longer knows its account, and the bots gauge must stop counting it.
+        ((IAccountObserver)this).Report(BotState.Unknown, 0, "the connection was disposed");
         _events.Complete();
         _notifications.Writer.TryComplete();
     }
