@@ -44,11 +44,15 @@ internal sealed class MiraiAccountSupervisor
         var timeout = TimeSpan.FromTicks(Math.Min(settings.Connection.CommandTimeout.Ticks, TimeSpan.FromSeconds(10).Ticks));
         observer.Report(BotState.Online, account(), "connected");
         var offline = false;
+        var suspect = false;
         var lastCheck = time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Offline: look for the account every poll interval; online: check it every check interval.
-            var wait = offline ? liveness.RecoveryPollInterval : liveness.CheckInterval;
+            // Offline: look for the account every poll interval; online: check it every check interval, or as soon
+            // as the poll interval allows when a failure made the account suspect.
+            var wait = offline ? liveness.RecoveryPollInterval
+                : suspect ? TimeSpan.FromTicks(Math.Max((liveness.RecoveryPollInterval - time.GetElapsedTime(lastCheck)).Ticks, TimeSpan.TicksPerMillisecond))
+                : liveness.CheckInterval;
             var signal = await NextAsync(wait, time, cancellationToken).ConfigureAwait(false);
             switch (signal)
             {
@@ -85,12 +89,15 @@ internal sealed class MiraiAccountSupervisor
                 continue;
             }
 
-            // A suspect failure checks at once, but not more often than the poll interval.
+            // A suspect failure checks at once, but not more often than the poll interval: one that comes too soon
+            // checks when the interval is up.
             if (signal == AccountSignal.Suspect && time.GetElapsedTime(lastCheck) < liveness.RecoveryPollInterval)
             {
+                suspect = true;
                 continue;
             }
 
+            suspect = false;
             lastCheck = time.GetTimestamp();
             switch (await CheckAsync(session, timeout).ConfigureAwait(false))
             {
