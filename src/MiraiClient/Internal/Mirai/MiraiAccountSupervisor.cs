@@ -78,12 +78,18 @@ internal sealed class MiraiAccountSupervisor
 
             if (offline)
             {
-                if (await IsListedAsync(session, account(), timeout).ConfigureAwait(false))
+                switch (await IsListedAsync(session, account(), timeout).ConfigureAwait(false))
                 {
-                    return new SessionEnd(
-                        DisconnectReason.StaleSession,
-                        new MiraiConnectionException(DisconnectReason.StaleSession, $"Bot {account()} logged in again on a new bot instance; this session was bound to the old one and receives nothing more."),
-                        "the account is back; opening a session bound to it");
+                    case true:
+                        return new SessionEnd(
+                            DisconnectReason.StaleSession,
+                            new MiraiConnectionException(DisconnectReason.StaleSession, $"Bot {account()} logged in again on a new bot instance; this session was bound to the old one and receives nothing more."),
+                            "the account is back; opening a session bound to it");
+                    case null:
+                        return new SessionEnd(
+                            DisconnectReason.StaleSession,
+                            new MiraiConnectionException(DisconnectReason.StaleSession, $"Bot {account()} went offline and this server cannot list its bots (botList came in 2.6); a new session's handshake tells when it is back (code 2 until then, retried)."),
+                            "the server cannot say whether the account is back; reconnecting to find out");
                 }
 
                 continue;
@@ -167,12 +173,18 @@ internal sealed class MiraiAccountSupervisor
     }
 
     /// <summary>Asks <c>botList</c> whether the account is logged in again.</summary>
-    private static async Task<bool> IsListedAsync(Session<MiraiEvent> session, long account, TimeSpan timeout)
+    /// <returns><see langword="true"/>: listed; <see langword="false"/>: not (yet), or no usable answer;
+    /// <see langword="null"/>: the server has no <c>botList</c> (before 2.6), so only a handshake can tell.</returns>
+    private static async Task<bool?> IsListedAsync(Session<MiraiEvent> session, long account, TimeSpan timeout)
     {
         try
         {
             var reply = await session.RequestAsync(id => RequestEncoder.Encode(id, "botList", null, null, null), "botList", timeout).ConfigureAwait(false);
             return reply is not null && (account == 0 || Replies.Restful("botList", reply, MiraiJsonContext.Default.Int64Array).Contains(account));
+        }
+        catch (MiraiApiException ex) when (ex.Code == 6)
+        {
+            return null;
         }
         catch (Exception ex) when (ex is MiraiException)
         {
