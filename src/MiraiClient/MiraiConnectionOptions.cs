@@ -228,7 +228,8 @@ public sealed class HeartbeatOptions
 /// from commands that fail the way a closed bot fails, and from a low-rate liveness check (<c>botProfile</c>,
 /// which needs the bot's network). Once the account is offline it looks for it in <c>botList</c>; when it is
 /// listed again the session is ended (<see cref="DisconnectReason.StaleSession"/>) and a new one is opened,
-/// bound to the live account. Commands in flight on the old session fail with
+/// bound to the live account (servers before 2.6 have no <c>botList</c>: there the session is ended at once, and the
+/// new session's handshake, refused with code 2 and retried until the account is back, tells). Commands in flight on the old session fail with
 /// <see cref="MiraiConnectionLostException"/>; nothing is resent.</para>
 /// <para>Bounds at the defaults: an announced relogin (an offline event reached the session) recovers within
 /// about <see cref="RecoveryPollInterval"/> plus a reconnect of the account coming back; a silent one (no event,

@@ -255,4 +255,128 @@ public class SampleProcessTests(ITestOutputHelper output) : ConnectionTestBase(o
             return dll;
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ping_IsAnsweredAgain_AfterTheSeparateServerProcessRelogsTheBot_WithOrWithoutEvents(bool announced)
+    {
+        await using var server = FakeServerProcess.Start("--offline-window", "1s", "--relogin-announce", announced ? "true" : "false", "--log-commands");
+        var uri = server.WaitForListening();
+
+        // Without events only the liveness check can notice the relogin; the sample takes its interval from
+        // configuration like any other option (the default is 60 s).
+        string[] liveness = announced ? [] : ["--Mirai:BotLiveness:CheckInterval=2s"];
+        await using var sample = SampleProcess.Start([$"--Mirai:Uri={uri}", "--Mirai:QQ=10001", .. liveness]);
+        await sample.WaitForOutputAsync("Bot 10001 is Online", TimeSpan.FromSeconds(30));
+        await server.SendAsync("group 555 1 /ping");
+        Assert.Contains("\"pong\"", server.WaitForLine(l => l.StartsWith("command sendGroupMessage ", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var clock = Stopwatch.StartNew();
+        await server.SendAsync("relogin");
+        server.WaitForLine(l => l == "relogin done");
+        await WaitForOccurrencesAsync(() => sample.Output, "Bot 10001 is Online", 2, TimeSpan.FromSeconds(30));
+        var recovered = clock.Elapsed;
+        await server.SendAsync("group 555 1 /ping");
+        Assert.Contains("\"pong\"", server.WaitForLine(l => l.StartsWith("command sendGroupMessage ", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        Output.WriteLine($"{(announced ? "announced" : "silent")} relogin of the server process: the sample was bound to the new bot {recovered.TotalMilliseconds:F0} ms after the relogin started (1 s offline)\n{sample.Output}");
+        Assert.Contains(announced ? "offline event" : "liveness check failed", sample.Output, StringComparison.Ordinal);
+        Assert.Contains("StaleSession", sample.Output, StringComparison.Ordinal);
+        var (code, _) = await sample.TerminateAsync(ExitBound + TimeSpan.FromSeconds(5));
+        Assert.Equal(0, code);
+    }
+
+    private static async Task WaitForOccurrencesAsync(Func<string> output, string text, int count, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (output().Split(text).Length - 1 < count)
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"'{text}' did not appear {count} times within {timeout}. Output:\n{output()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The fake server as its own process (tests/MiraiClient.FakeBackendHost), driven through its
+    /// standard input and read through its standard output.</summary>
+    private sealed class FakeServerProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly BlockingCollection<string> _lines = [];
+
+        private FakeServerProcess(Process process) => _process = process;
+
+        public static FakeServerProcess Start(params string[] options)
+        {
+            // tests/MiraiClient.Tests/bin/<Configuration>/net10.0/ → tests/MiraiClient.FakeBackendHost/bin/<Configuration>/net10.0/
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var dll = Path.Combine(testBin.Parent!.Parent!.Parent!.Parent!.FullName, "MiraiClient.FakeBackendHost", "bin", testBin.Parent!.Name, testBin.Name, "MiraiClient.FakeBackendHost.dll");
+            Assert.True(File.Exists(dll), $"The fake server host was not built at {dll}; build the solution first.");
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add(dll);
+            info.ArgumentList.Add("127.0.0.1");
+            info.ArgumentList.Add("0");
+            foreach (var option in options)
+            {
+                info.ArgumentList.Add(option);
+            }
+
+            var server = new FakeServerProcess(new Process { StartInfo = info });
+            server._process.OutputDataReceived += (_, e) => { if (e.Data is not null) server._lines.Add(e.Data); };
+            server._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) server._lines.Add("stderr " + e.Data); };
+            server._process.Start();
+            server._process.BeginOutputReadLine();
+            server._process.BeginErrorReadLine();
+            return server;
+        }
+
+        public Uri WaitForListening() => new(WaitForLine(l => l.StartsWith("listening ", StringComparison.Ordinal))["listening ".Length..]);
+
+        /// <summary>Takes lines until one matches (the lines before it are consumed).</summary>
+        public string WaitForLine(Func<string, bool> predicate, TimeSpan? timeout = null)
+        {
+            var limit = timeout ?? TimeSpan.FromSeconds(30);
+            var clock = Stopwatch.StartNew();
+            var seen = new List<string>();
+            while (clock.Elapsed < limit && _lines.TryTake(out var line, limit - clock.Elapsed))
+            {
+                if (predicate(line))
+                {
+                    return line;
+                }
+
+                seen.Add(line);
+            }
+
+            throw new TimeoutException($"The fake server printed no matching line within {limit}; it printed:\n{string.Join("\n", seen)}");
+        }
+
+        public async Task SendAsync(string line)
+        {
+            await _process.StandardInput.WriteLineAsync(line);
+            await _process.StandardInput.FlushAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                // Closing standard input stops it.
+                _process.StandardInput.Close();
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+            _lines.Dispose();
+        }
+    }
 }

@@ -88,6 +88,12 @@ internal static class MiraiOptionsBinder
         p.ConversationInterval = pacing.Duration("ConversationInterval") ?? p.ConversationInterval;
         p.MaxWait = pacing.Duration("MaxWait") ?? p.MaxWait;
 
+        var liveness = config.Section("BotLiveness");
+        var l = options.BotLiveness;
+        l.Enabled = liveness.Boolean("Enabled") ?? l.Enabled;
+        l.CheckInterval = liveness.Duration("CheckInterval") ?? l.CheckInterval;
+        l.RecoveryPollInterval = liveness.Duration("RecoveryPollInterval") ?? l.RecoveryPollInterval;
+
         var reconnect = config.Section("Reconnect");
         var r = options.Reconnect;
         r.Enabled = reconnect.Boolean("Enabled") ?? r.Enabled;
@@ -151,7 +157,8 @@ internal static class MiraiOptionsBinder
         "Reconnect.MaxDelay", "Reconnect.Multiplier", "Reconnect.MaxAttempts", "Reconnect.StableAfter", "Heartbeat.Enabled",
         "Heartbeat.Interval", "Heartbeat.Timeout", "AllowUndeliveredSends", "SendRateLimit", "SendRateLimit.Enabled",
         "SendRateLimit.AccountBurst", "SendRateLimit.AccountInterval", "SendRateLimit.ConversationBurst",
-        "SendRateLimit.ConversationInterval", "SendRateLimit.MaxWait",
+        "SendRateLimit.ConversationInterval", "SendRateLimit.MaxWait", "BotLiveness", "BotLiveness.Enabled",
+        "BotLiveness.CheckInterval", "BotLiveness.RecoveryPollInterval",
     ];
 }
 

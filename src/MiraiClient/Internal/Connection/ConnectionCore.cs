@@ -511,7 +511,8 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
         BotStateChangedEventArgs change;
         lock (_gate)
         {
-            if (_botState == state || _disposal is not null)
+            // Once disposal starts only its own reset to Unknown gets through.
+            if (_botState == state || (_disposal is not null && state != BotState.Unknown))
             {
                 return;
             }
@@ -606,6 +607,8 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
         }
 
         (_source as AcceptedSockets<TEvent>)?.Complete();
+        // A disposed connection no longer knows its account, and the bots gauge must stop counting it.
+        ((IAccountObserver)this).Report(BotState.Unknown, 0, "the connection was disposed");
         _events.Complete();
         _notifications.Writer.TryComplete();
     }

@@ -44,11 +44,15 @@ internal sealed class MiraiAccountSupervisor
         var timeout = TimeSpan.FromTicks(Math.Min(settings.Connection.CommandTimeout.Ticks, TimeSpan.FromSeconds(10).Ticks));
         observer.Report(BotState.Online, account(), "connected");
         var offline = false;
+        var suspect = false;
         var lastCheck = time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Offline: look for the account every poll interval; online: check it every check interval.
-            var wait = offline ? liveness.RecoveryPollInterval : liveness.CheckInterval;
+            // Offline: look for the account every poll interval; online: check it every check interval, or as soon
+            // as the poll interval allows when a failure made the account suspect.
+            var wait = offline ? liveness.RecoveryPollInterval
+                : suspect ? TimeSpan.FromTicks(Math.Max((liveness.RecoveryPollInterval - time.GetElapsedTime(lastCheck)).Ticks, TimeSpan.TicksPerMillisecond))
+                : liveness.CheckInterval;
             var signal = await NextAsync(wait, time, cancellationToken).ConfigureAwait(false);
             switch (signal)
             {
@@ -74,23 +78,32 @@ internal sealed class MiraiAccountSupervisor
 
             if (offline)
             {
-                if (await IsListedAsync(session, account(), timeout).ConfigureAwait(false))
+                switch (await IsListedAsync(session, account(), timeout).ConfigureAwait(false))
                 {
-                    return new SessionEnd(
-                        DisconnectReason.StaleSession,
-                        new MiraiConnectionException(DisconnectReason.StaleSession, $"Bot {account()} logged in again on a new bot instance; this session was bound to the old one and receives nothing more."),
-                        "the account is back; opening a session bound to it");
+                    case true:
+                        return new SessionEnd(
+                            DisconnectReason.StaleSession,
+                            new MiraiConnectionException(DisconnectReason.StaleSession, $"Bot {account()} logged in again on a new bot instance; this session was bound to the old one and receives nothing more."),
+                            "the account is back; opening a session bound to it");
+                    case null:
+                        return new SessionEnd(
+                            DisconnectReason.StaleSession,
+                            new MiraiConnectionException(DisconnectReason.StaleSession, $"Bot {account()} went offline and this server cannot list its bots (botList came in 2.6); a new session's handshake tells when it is back (code 2 until then, retried)."),
+                            "the server cannot say whether the account is back; reconnecting to find out");
                 }
 
                 continue;
             }
 
-            // A suspect failure checks at once, but not more often than the poll interval.
+            // A suspect failure checks at once, but not more often than the poll interval: one that comes too soon
+            // checks when the interval is up.
             if (signal == AccountSignal.Suspect && time.GetElapsedTime(lastCheck) < liveness.RecoveryPollInterval)
             {
+                suspect = true;
                 continue;
             }
 
+            suspect = false;
             lastCheck = time.GetTimestamp();
             switch (await CheckAsync(session, timeout).ConfigureAwait(false))
             {
@@ -160,12 +173,18 @@ internal sealed class MiraiAccountSupervisor
     }
 
     /// <summary>Asks <c>botList</c> whether the account is logged in again.</summary>
-    private static async Task<bool> IsListedAsync(Session<MiraiEvent> session, long account, TimeSpan timeout)
+    /// <returns><see langword="true"/>: listed; <see langword="false"/>: not (yet), or no usable answer;
+    /// <see langword="null"/>: the server has no <c>botList</c> (before 2.6), so only a handshake can tell.</returns>
+    private static async Task<bool?> IsListedAsync(Session<MiraiEvent> session, long account, TimeSpan timeout)
     {
         try
         {
             var reply = await session.RequestAsync(id => RequestEncoder.Encode(id, "botList", null, null, null), "botList", timeout).ConfigureAwait(false);
             return reply is not null && (account == 0 || Replies.Restful("botList", reply, MiraiJsonContext.Default.Int64Array).Contains(account));
+        }
+        catch (MiraiApiException ex) when (ex.Code == 6)
+        {
+            return null;
         }
         catch (Exception ex) when (ex is MiraiException)
         {
