@@ -98,7 +98,7 @@ public sealed partial class FakeOneBotImplementation
             _dialers.Remove(client);
         }
 
-        await Task.WhenAll(_links.Values.Where(l => l.Dialer == client).Select(l => l.Transport.CloseAsync(WebSocketCloseStatus.NormalClosure, ""))).ConfigureAwait(false);
+        await Task.WhenAll(_links.Values.Where(l => l.Dialer == client).Select(l => l.CloseAsync(WebSocketCloseStatus.NormalClosure, ""))).ConfigureAwait(false);
         Signal();
     }
 
@@ -134,6 +134,10 @@ public sealed partial class FakeOneBotImplementation
                 catch (Exception ex) when (ex is IOException or WebSocketException or SocketException or OperationCanceledException or ObjectDisposedException)
                 {
                     // The server dropped the socket, or the fake is stopping: redial below (or stop).
+                }
+                catch (Exception ex)
+                {
+                    RecordUnexpected(ex);
                 }
                 finally
                 {
@@ -195,7 +199,7 @@ public sealed partial class FakeOneBotImplementation
             {
                 Socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero }),
             };
-            var link = new OneBotLink(Interlocked.Increment(ref _nextLinkId), transport, endpoint, carriesEvents, reads, client);
+            var link = new OneBotLink(Interlocked.Increment(ref _nextLinkId), transport, stream, endpoint, carriesEvents, reads, client);
             return (link, new FakeOneBotDialAttempt(role, uri, Elapsed, 101, null));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -208,10 +212,11 @@ public sealed partial class FakeOneBotImplementation
             tcp.Dispose();
             return (null, Failed(0, $"the upgrade did not complete within {client.UpgradeTimeout!.Value.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms (opening handshake timed out)"));
         }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or FormatException)
+        catch (Exception ex)
         {
+            // Refused, reset, unresolvable or garbled: every failure is an attempt the test can read.
             tcp.Dispose();
-            return (null, Failed(0, ex.Message));
+            return (null, Failed(0, $"{ex.GetType().Name}: {ex.Message}"));
         }
     }
 

@@ -71,17 +71,21 @@ public sealed partial class FakeOneBotImplementation
             if (auth is not null)
             {
                 RecordRejection(auth);
-                await RefuseInBandAsync(transport).ConfigureAwait(false);
+                await RefuseInBandAsync(transport, stream).ConfigureAwait(false);
                 return;
             }
 
             var (endpoint, carriesEvents, reads) = Route(request.Path);
-            using var link = new OneBotLink(Interlocked.Increment(ref _nextLinkId), transport, endpoint, carriesEvents, reads, dialer: null);
+            using var link = new OneBotLink(Interlocked.Increment(ref _nextLinkId), transport, stream, endpoint, carriesEvents, reads, dialer: null);
             await RunLinkAsync(link, reverse: false).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or WebSocketException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The peer went away or the fake is stopping: both end this connection quietly.
+        }
+        catch (Exception ex)
+        {
+            RecordUnexpected(ex);
         }
     }
 
@@ -162,7 +166,7 @@ public sealed partial class FakeOneBotImplementation
     }
 
     /// <summary>NapCat and LLBot upgrade first, then say 1403 and close.</summary>
-    private async Task RefuseInBandAsync(FakeConnection transport)
+    private async Task RefuseInBandAsync(FakeConnection transport, Stream stream)
     {
         var napCat = _rules.AuthFailure == AuthFailure.InBandThenCloseWithoutStatus;
         var frame = OneBotWire.Write(w =>
@@ -182,9 +186,16 @@ public sealed partial class FakeOneBotImplementation
             w.WriteEndObject();
         });
         await transport.SendAsync(frame).ConfigureAwait(false);
-        await (napCat
-            ? transport.CloseAsync(WebSocketCloseStatus.Empty, "")
-            : transport.CloseAsync(WebSocketCloseStatus.PolicyViolation, "invalid access token")).ConfigureAwait(false);
+        if (napCat)
+        {
+            // NapCat's close carries no status; the client reads 1005.
+            await OneBotLink.WriteCloseWithoutStatusAsync(stream, masked: false).ConfigureAwait(false);
+            await transport.CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+        }
+        else
+        {
+            await transport.CloseAsync(WebSocketCloseStatus.PolicyViolation, "invalid access token").ConfigureAwait(false);
+        }
     }
 
     /// <summary>Runs one open link: the lifecycle frame on event paths, heartbeats, then the read loop the
@@ -228,7 +239,8 @@ public sealed partial class FakeOneBotImplementation
     /// <summary>A socket that is never read ends only when a write fails or the fake drops it.</summary>
     private async Task WatchUnreadAsync(OneBotLink link)
     {
-        while (link.IsOpen && !_lifetime.IsCancellationRequested)
+        var ended = link.Ended;
+        while (link.IsOpen && !ended.IsCancellationRequested && !_lifetime.IsCancellationRequested)
         {
             try
             {
@@ -255,7 +267,7 @@ public sealed partial class FakeOneBotImplementation
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     // Answer the client's close with the same status, as the implementations' libraries do.
-                    await link.Transport.CloseAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription ?? "").ConfigureAwait(false);
+                    await link.CloseAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription ?? "").ConfigureAwait(false);
                     return;
                 }
 

@@ -51,6 +51,7 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Func<ReceivedAction, Task<ActionReply>>> _handlers = new(StringComparer.Ordinal);
     private readonly List<ReceivedAction> _received = [];
     private readonly List<string> _rejections = [];
+    private readonly List<string> _unexpected = [];
     private readonly List<FakeOneBotReverseClient> _dialers = [];
     private readonly SemaphoreSlim _pushGate = new(1, 1);
     private readonly ChangeSignal _signal = new();
@@ -262,7 +263,10 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
     {
         foreach (var link in _links.Values)
         {
+            // No push may pick a socket that is going away, and a socket nobody reads must notice too.
+            link.Live = false;
             link.Transport.Abort();
+            link.End();
         }
     }
 
@@ -271,8 +275,16 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
     /// <param name="status">The close status.</param>
     /// <param name="reason">The close reason (must be empty for <see cref="WebSocketCloseStatus.Empty"/>).</param>
     /// <returns>A task that completes when the close frames were sent.</returns>
-    public Task CloseConnectionsAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string reason = "") =>
-        Task.WhenAll(_links.Values.Select(l => l.Transport.CloseAsync(status, reason)));
+    public Task CloseConnectionsAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string reason = "")
+    {
+        var links = _links.Values.ToList();
+        foreach (var link in links)
+        {
+            link.Live = false;
+        }
+
+        return Task.WhenAll(links.Select(l => l.CloseAsync(status, reason)));
+    }
 
     /// <summary>Crashes and restarts: resets every connection, refuses forward connections and stops reverse
     /// dialling for <paramref name="downtime"/>, then listens and dials again. Pushes made before a client is
@@ -417,6 +429,20 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
         }
     }
 
+    /// <summary>Keeps an error no connection expected, so a test's timeout message shows it instead of it vanishing.</summary>
+    private void RecordUnexpected(Exception error)
+    {
+        lock (_gate)
+        {
+            if (_unexpected.Count < 20)
+            {
+                _unexpected.Add($"{error.GetType().Name}: {error.Message}");
+            }
+        }
+
+        Signal();
+    }
+
     private void RecordRejection(string reason)
     {
         lock (_gate)
@@ -446,6 +472,11 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
             {
                 var reasons = _rejections.GroupBy(r => r, StringComparer.Ordinal).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} (×{g.Count()})");
                 text += $" {_rejections.Count} forward client(s) refused: {string.Join("; ", reasons)}.";
+            }
+
+            if (_unexpected.Count > 0)
+            {
+                text += $" The fake hit unexpected errors: {string.Join("; ", _unexpected)}.";
             }
         }
 
