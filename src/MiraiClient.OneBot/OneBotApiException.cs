@@ -5,7 +5,7 @@ namespace MiraiClient.OneBot;
 /// <remarks>Common <see cref="RetCode"/> values: 100 (go-cqhttp failure, code in <see cref="ErrorCode"/>),
 /// 200 and 1200 (the handler threw), 1400 (bad parameters), 1403 (wrong access token), 404 and 1404
 /// (unknown action), 9000 (Lagrange: send not confirmed), other values passed through from QQ.</remarks>
-public sealed class OneBotApiException : MiraiException
+public sealed class OneBotApiException : MiraiException, MiraiClient.Internal.IPeerError
 {
     /// <summary>Initializes a new instance of the <see cref="OneBotApiException"/> class.</summary>
     /// <param name="action">The action name.</param>
@@ -60,4 +60,12 @@ public sealed class OneBotApiException : MiraiException
         status == "async"
             ? $"Action '{action}' was only accepted for asynchronous execution (retcode {retCode}) and returned no result."
             : $"Action '{action}' failed with status '{status}' and retcode {retCode}" + (text is null ? "." : $": {text}");
+
+    int MiraiClient.Internal.IPeerError.Code => RetCode;
+
+    string MiraiClient.Internal.IPeerError.FailureTag =>
+        IsAuthenticationFailure ? "authentication"
+        : IsUnsupportedAction ? "unsupported_action"
+        : Status == "failed" ? "failed"
+        : "unknown";
 }

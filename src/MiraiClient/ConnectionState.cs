@@ -61,6 +61,10 @@ public enum DisconnectReason
 
     /// <summary>The connection was stopped by its owner (cancellation or disposal).</summary>
     Stopped,
+
+    /// <summary>The bot account behind the session went offline or was replaced (a relogin) while the socket
+    /// stayed up; once it was back, the session was ended so that a new one binds to it.</summary>
+    StaleSession,
 }
 
 /// <summary>Describes one change of <see cref="MiraiConnection.State"/>.</summary>

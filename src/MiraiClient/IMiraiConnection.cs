@@ -33,6 +33,26 @@ public interface IMiraiConnection : IAsyncDisposable
     /// <summary>Gets the HTTP upload commands (images, voices, short videos, group files).</summary>
     MiraiUploadCommands Uploads { get; }
 
+    /// <summary>Gets whether the bot account behind the connection is online, as far as the connection can tell
+    /// (see <see cref="BotLivenessOptions"/>). Separate from <see cref="State"/>: the account can go offline, or be
+    /// replaced by a relogin, while the socket stays up.</summary>
+    /// <remarks>A substitute that does not override it reports <see cref="BotState.Unknown"/>.</remarks>
+    BotState BotState => BotState.Unknown;
+
+    /// <summary>Raised when <see cref="BotState"/> changes, on a dispatcher thread (never on the connection's own
+    /// loops), one handler at a time; a throwing handler is logged and the others still run.</summary>
+    /// <remarks>A substitute that does not override it never raises it.</remarks>
+    event EventHandler<BotStateChangedEventArgs>? BotStateChanged
+    {
+        add
+        {
+        }
+
+        remove
+        {
+        }
+    }
+
     /// <summary>Gets the current state.</summary>
     ConnectionState State { get; }
 

@@ -105,6 +105,16 @@ public sealed partial class MiraiConnection : IMiraiConnection, IDisposable
     public ConnectionState State => _core.State;
 
     /// <inheritdoc/>
+    public BotState BotState => _core.BotState;
+
+    /// <inheritdoc/>
+    public event EventHandler<BotStateChangedEventArgs>? BotStateChanged
+    {
+        add => _core.BotStateChanged += value;
+        remove => _core.BotStateChanged -= value;
+    }
+
+    /// <inheritdoc/>
     public Exception? LastError => _core.LastError;
 
     /// <inheritdoc/>

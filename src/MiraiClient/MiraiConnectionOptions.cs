@@ -70,6 +70,11 @@ public sealed class MiraiConnectionOptions : Internal.IConnectionOptions
     /// <summary>Gets or sets how the connection detects a dead peer.</summary>
     public HeartbeatOptions Heartbeat { get; set; } = new();
 
+    /// <summary>Gets or sets how the connection watches the bot account behind its session (default: on; a
+    /// liveness check every 60 s; while the account is offline, it is looked for every 2 s).</summary>
+    /// <remarks>See <see cref="BotLivenessOptions"/>.</remarks>
+    public BotLivenessOptions BotLiveness { get; set; } = new();
+
     /// <summary>Gets or sets the bound on one TCP + TLS + WebSocket upgrade attempt (default: 10 s).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -211,4 +216,36 @@ public sealed class HeartbeatOptions
     /// <summary>Gets or sets how long a probe may go unanswered before the connection is declared
     /// dead (default: 8 s).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(8);
+}
+
+/// <summary>How a <see cref="MiraiConnection"/> notices that the bot account behind its session went away
+/// while the socket stayed up, and recovers.</summary>
+/// <remarks>
+/// <para>mirai-api-http binds a session to the bot <i>instance</i>, not to the QQ number: after the account
+/// logs out and in again (or another login forces it offline and it comes back), the old session stays open and
+/// answers <c>about</c>, but never receives an event again and every command that needs the bot fails. The
+/// connection tracks <see cref="MiraiConnection.BotState"/> from the bot's offline, online and relogin events,
+/// from commands that fail the way a closed bot fails, and from a low-rate liveness check (<c>botProfile</c>,
+/// which needs the bot's network). Once the account is offline it looks for it in <c>botList</c>; when it is
+/// listed again the session is ended (<see cref="DisconnectReason.StaleSession"/>) and a new one is opened,
+/// bound to the live account. Commands in flight on the old session fail with
+/// <see cref="MiraiConnectionLostException"/>; nothing is resent.</para>
+/// <para>Bounds at the defaults: an announced relogin (an offline event reached the session) recovers within
+/// about <see cref="RecoveryPollInterval"/> plus a reconnect of the account coming back; a silent one (no event,
+/// as on Overflow) within <see cref="CheckInterval"/> plus that.</para>
+/// </remarks>
+public sealed class BotLivenessOptions
+{
+    /// <summary>Gets or sets whether the account is watched at all (default: <see langword="true"/>). When off,
+    /// <see cref="MiraiConnection.BotState"/> still follows the bot's events, but no check is made and a stale
+    /// session is never replaced.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets how often the liveness check runs while all seems well (default: 60 s). It also
+    /// runs at once after a command fails the way a closed bot fails.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how often <c>botList</c> is asked whether the account is back, while it is offline
+    /// (default: 2 s).</summary>
+    public TimeSpan RecoveryPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -15,19 +15,37 @@ internal sealed record MessageIdParams(long MessageId);
 
 internal sealed record NoCacheParams(bool? NoCache);
 
-internal sealed record SendPrivateMessageParams(long UserId, OneBotMessage Message, bool? AutoEscape = null);
+internal sealed record SendPrivateMessageParams(long UserId, OneBotMessage Message, bool? AutoEscape = null) : IPacedSend
+{
+    Conversation IPacedSend.Conversation => Conversation.Friend(UserId);
+}
 
-internal sealed record SendGroupMessageParams(long GroupId, OneBotMessage Message, bool? AutoEscape = null);
+internal sealed record SendGroupMessageParams(long GroupId, OneBotMessage Message, bool? AutoEscape = null) : IPacedSend
+{
+    Conversation IPacedSend.Conversation => Conversation.Group(GroupId);
+}
 
-internal sealed record SendMessageParams(string? MessageType, long? UserId, long? GroupId, OneBotMessage Message, bool? AutoEscape = null);
+internal sealed record SendMessageParams(string? MessageType, long? UserId, long? GroupId, OneBotMessage Message, bool? AutoEscape = null) : IPacedSend
+{
+    Conversation IPacedSend.Conversation => IPacedSend.Of(MessageType, UserId, GroupId);
+}
 
 internal sealed record ForwardIdParams(string Id, string? MessageId);
 
-internal sealed record SendGroupForwardParams(long GroupId, OneBotMessage Messages);
+internal sealed record SendGroupForwardParams(long GroupId, OneBotMessage Messages) : IPacedSend
+{
+    Conversation IPacedSend.Conversation => Conversation.Group(GroupId);
+}
 
-internal sealed record SendPrivateForwardParams(long UserId, OneBotMessage Messages);
+internal sealed record SendPrivateForwardParams(long UserId, OneBotMessage Messages) : IPacedSend
+{
+    Conversation IPacedSend.Conversation => Conversation.Friend(UserId);
+}
 
-internal sealed record SendForwardParams(string MessageType, long? UserId, long? GroupId, OneBotMessage Messages);
+internal sealed record SendForwardParams(string MessageType, long? UserId, long? GroupId, OneBotMessage Messages) : IPacedSend
+{
+    Conversation IPacedSend.Conversation => IPacedSend.Of(MessageType, UserId, GroupId);
+}
 
 internal sealed record GroupHistoryParams(long GroupId, string? MessageSeq, int? Count, bool? ReverseOrder);
 
@@ -159,4 +177,18 @@ internal sealed class ForwardReceiptWire
 internal sealed class OnlineClientsWire
 {
     public List<OneBotDevice>? Clients { get; init; }
+}
+
+/// <summary>The parameters of an action that delivers a message to a conversation: such actions are paced
+/// (<see cref="SendRateLimitOptions"/>); no other action is.</summary>
+internal interface IPacedSend
+{
+    /// <summary>Gets the conversation the message goes to.</summary>
+    Conversation Conversation { get; }
+
+    /// <summary>The conversation of a <c>send_msg</c>-style call: a group, a temporary chat through a group, or a friend.</summary>
+    static Conversation Of(string? messageType, long? userId, long? groupId) =>
+        messageType == "group" || (messageType is null && userId is null) ? Conversation.Group(groupId ?? 0)
+        : groupId is { } group ? Conversation.Temp(userId ?? 0, group)
+        : Conversation.Friend(userId ?? 0);
 }

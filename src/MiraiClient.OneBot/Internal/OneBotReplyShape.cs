@@ -17,7 +17,7 @@ internal delegate T OneBotDataReader<T>(string action, ReadOnlySpan<byte> data);
 /// <c>retcode</c> 1) ⇔ accepted without data; anything else throws <see cref="OneBotApiException"/>.
 /// An accepted-without-data answer is a result only for shapes that need no data; the others throw
 /// <see cref="OneBotApiException"/> with status <c>async</c>.</remarks>
-internal sealed class OneBotReplyShape<T>
+internal sealed class OneBotReplyShape<T> : MiraiClient.Internal.ReplyShape<T>
 {
     private readonly OneBotDataReader<T> _read;
     private readonly Func<T>? _whenAccepted;
@@ -26,6 +26,18 @@ internal sealed class OneBotReplyShape<T>
     {
         _read = read;
         _whenAccepted = whenAccepted;
+    }
+
+    /// <summary>Decodes a whole response frame, as the connection hands it over.</summary>
+    /// <param name="name">The action name.</param>
+    /// <param name="reply">The whole response frame.</param>
+    /// <returns>The result.</returns>
+    public override T Decode(string name, byte[] reply)
+    {
+        var frame = OneBotFrameReader.Read(reply);
+        return frame.Kind == OneBotFrameKind.Response
+            ? Read(name, reply, frame.Response)
+            : throw new MiraiProtocolException($"The reply to '{name}' is an event, not an action response.");
     }
 
     /// <summary>Decodes the result.</summary>

@@ -4,20 +4,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
+using MiraiClient.Internal;
+
 namespace MiraiClient.OneBot.Internal;
-
-/// <summary>An encoded request in an array rented from <see cref="ArrayPool{T}.Shared"/>; whoever holds
-/// it last returns it with <see cref="Return"/>.</summary>
-/// <param name="Buffer">The rented array.</param>
-/// <param name="Length">The length of the frame in it.</param>
-internal readonly record struct OneBotRequestFrame(byte[] Buffer, int Length)
-{
-    /// <summary>Gets the frame's bytes.</summary>
-    public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, Length);
-
-    /// <summary>Returns the array to the pool; the frame must not be used afterwards.</summary>
-    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
-}
 
 /// <summary>Writes action frames: <c>{"action":"…","params":{…},"echo":"&lt;id&gt;"}</c>.</summary>
 /// <remarks>The echo is always the id as a decimal string (implementations re-serialize echoes and lose
@@ -45,7 +34,7 @@ internal static class OneBotRequestEncoder
     /// <param name="parameters">The parameters, or <see langword="null"/> for none.</param>
     /// <param name="parametersInfo">How to serialize them; required when <paramref name="parameters"/> is given.</param>
     /// <returns>The frame; the caller owns it and must return it.</returns>
-    public static OneBotRequestFrame Encode<TParams>(long id, string action, TParams? parameters, JsonTypeInfo<TParams>? parametersInfo)
+    public static RequestFrame Encode<TParams>(long id, string action, TParams? parameters, JsonTypeInfo<TParams>? parametersInfo)
     {
         ArgumentException.ThrowIfNullOrEmpty(action);
         if (parameters is not null && parametersInfo is null)
@@ -74,7 +63,7 @@ internal static class OneBotRequestEncoder
             writer.Flush();
             var rented = ArrayPool<byte>.Shared.Rent(buffer.WrittenCount);
             buffer.WrittenSpan.CopyTo(rented);
-            return new OneBotRequestFrame(rented, buffer.WrittenCount);
+            return new RequestFrame(rented, buffer.WrittenCount);
         }
         catch
         {

@@ -226,6 +226,16 @@ public sealed record RemoteFile
     /// <summary>Gets whether this is a folder.</summary>
     public bool IsDirectory { get; init; }
 
+    /// <summary>mirai-api-http 2.0.x spells <c>isDirectory</c> as <c>isDictionary</c>; either sets <see cref="IsDirectory"/>.
+    /// Never written.</summary>
+    [JsonInclude]
+    [JsonPropertyName("isDictionary")]
+    internal bool? IsDictionary
+    {
+        get => null;
+        init => IsDirectory |= value == true;
+    }
+
     /// <summary>Gets the size in bytes.</summary>
     public long Size { get; init; }
 

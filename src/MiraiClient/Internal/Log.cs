@@ -72,4 +72,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1023, EventName = "SubscriptionNeverRead", Level = LogLevel.Warning, Message = "A subscription that nobody has started reading is full: dropped a {EventType} event ({Total} dropped so far). Subscribe when you start reading, or cancel the subscription's token when you no longer need it")]
     public static partial void SubscriptionNeverRead(ILogger logger, string eventType, long total);
+
+    [LoggerMessage(EventId = 1024, EventName = "BotStateChanged", Level = LogLevel.Information, Message = "Bot {Account} is {Current} (was {Previous}): {Reason}")]
+    public static partial void BotStateChanged(ILogger logger, long account, BotState current, BotState previous, string reason);
+
+    [LoggerMessage(EventId = 1025, EventName = "SingleMode", Level = LogLevel.Warning, Message = "The server runs in single mode (one session shared by every client, bound to the first bot). Known traps: some versions push every event twice (2.3.2, 2.3.3), drop the socket after about 5 s (2.9.1), or mishandle verifyKey; a relogin of that bot makes the shared session stale for every client")]
+    public static partial void SingleMode(ILogger logger);
+
+    [LoggerMessage(EventId = 1026, EventName = "AccountCheckFailed", Level = LogLevel.Debug, Message = "The account check ({Command}) got no usable answer; trying again later")]
+    public static partial void AccountCheckFailed(ILogger logger, string command, Exception? exception);
 }

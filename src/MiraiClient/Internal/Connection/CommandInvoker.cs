@@ -160,6 +160,7 @@ internal sealed class CommandInvoker<TEvent>
                 {
                     telemetry.RequestFailed(name, peer.Code, peer.FailureTag, activity);
                     outcome = "server_error";
+                    _core.Protocol.OnPeerError(session, ex);
                     throw;
                 }
             }

@@ -15,7 +15,7 @@ namespace MiraiClient.Internal;
 /// collected; the public type's finalizer then shuts this down. Every await in here observes the lifetime
 /// token, and disposal waits for the loop with a hard bound.
 /// </remarks>
-internal sealed class ConnectionCore<TEvent> : IDisposable
+internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
     where TEvent : class
 {
     private readonly WeakReference<object> _owner;
@@ -37,6 +37,8 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
     private ConnectionState _state;
     private Exception? _lastError;
     private EventHandler<ConnectionStateChangedEventArgs>? _stateChanged;
+    private EventHandler<BotStateChangedEventArgs>? _botStateChanged;
+    private BotState _botState;
 
     /// <param name="settings">The engine's settings.</param>
     /// <param name="protocol">The protocol spoken.</param>
@@ -73,6 +75,39 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
             lock (_gate)
             {
                 _stateChanged -= value;
+            }
+        }
+    }
+
+    /// <summary>Raised, on the dispatcher, when the account's state changes.</summary>
+    public event EventHandler<BotStateChangedEventArgs>? BotStateChanged
+    {
+        add
+        {
+            ThrowIfDisposed();
+            lock (_gate)
+            {
+                _botStateChanged += value;
+            }
+        }
+
+        remove
+        {
+            lock (_gate)
+            {
+                _botStateChanged -= value;
+            }
+        }
+    }
+
+    /// <summary>Gets the account's state.</summary>
+    public BotState BotState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _botState;
             }
         }
     }
@@ -323,7 +358,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
                 attemptsSinceConnected++;
                 Log.ConnectAttempt(_logger, _settings.Endpoint, attemptsSinceConnected);
                 var started = _time.GetTimestamp();
-                var session = new Session<TEvent>(_settings, _protocol, _logger, _events, RequestIds);
+                var session = new Session<TEvent>(_settings, _protocol, _logger, _events, RequestIds, this);
                 SessionEnd end;
                 try
                 {
@@ -375,6 +410,10 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
                     }
 
                     await session.DisposeAsync().ConfigureAwait(false);
+                    if (session.ConnectedAt != 0 && !lifetime.IsCancellationRequested)
+                    {
+                        ((IAccountObserver)this).Report(BotState.Unknown, 0, "the connection ended");
+                    }
                 }
 
                 if (lifetime.IsCancellationRequested)
@@ -463,14 +502,27 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
         _notifications.Writer.TryWrite(() => RaiseStateChanged(change));
     }
 
-    private void RaiseStateChanged(ConnectionStateChangedEventArgs change)
+    void IAccountObserver.Report(BotState state, long account, string reason)
     {
-        EventHandler<ConnectionStateChangedEventArgs>? handlers;
+        BotStateChangedEventArgs change;
         lock (_gate)
         {
-            handlers = _stateChanged;
+            if (_botState == state || _disposal is not null)
+            {
+                return;
+            }
+
+            change = new BotStateChangedEventArgs(_botState, state, account, reason);
+            _botState = state;
         }
 
+        _protocol.Telemetry.BotStateChanged(change.PreviousState, state);
+        Log.BotStateChanged(_logger, account, state, change.PreviousState, reason);
+        _notifications.Writer.TryWrite(() => Raise(Volatile.Read(ref _botStateChanged), change));
+    }
+
+    private void Raise<TArgs>(EventHandler<TArgs>? handlers, TArgs change)
+    {
         if (handlers is null)
         {
             return;
@@ -482,13 +534,24 @@ internal sealed class ConnectionCore<TEvent> : IDisposable
         {
             try
             {
-                ((EventHandler<ConnectionStateChangedEventArgs>)handler)(sender, change);
+                ((EventHandler<TArgs>)handler)(sender, change);
             }
             catch (Exception ex)
             {
                 Log.StateHandlerFailed(_logger, ex);
             }
         }
+    }
+
+    private void RaiseStateChanged(ConnectionStateChangedEventArgs change)
+    {
+        EventHandler<ConnectionStateChangedEventArgs>? handlers;
+        lock (_gate)
+        {
+            handlers = _stateChanged;
+        }
+
+        Raise(handlers, change);
     }
 
     private async Task DispatchAsync()

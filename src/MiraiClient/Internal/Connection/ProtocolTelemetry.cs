@@ -27,6 +27,8 @@ internal sealed class ProtocolTelemetry
     private readonly Counter<long> _requestsSent;
     private readonly Histogram<double> _requestDuration;
     private readonly Counter<long> _requestErrors;
+    private readonly UpDownCounter<long> _botStates;
+    private readonly string _botStateTag;
     private readonly string _stateTag;
     private readonly string _resultTag;
     private readonly string _causeTag;
@@ -52,6 +54,8 @@ internal sealed class ProtocolTelemetry
         _requestsSent = Meter.CreateCounter<long>($"{prefix}.{request}s.sent", $"{{{request}}}", $"{request}s written to the socket, by name.");
         _requestDuration = Meter.CreateHistogram<double>($"{prefix}.{request}.duration", "s", $"{request} round-trip time, by name and outcome.");
         _requestErrors = Meter.CreateCounter<long>($"{prefix}.{request}.errors", "{error}", $"{request}s the peer answered with a failure, by name, code and failure class.");
+        _botStates = Meter.CreateUpDownCounter<long>($"{prefix}.bots", "{bot}", "Bot accounts by state (online, offline, unknown), as the connections see them.");
+        _botStateTag = $"{prefix}.bot.state";
         _stateTag = $"{prefix}.state";
         _resultTag = $"{prefix}.result";
         _causeTag = $"{prefix}.cause";
@@ -78,6 +82,19 @@ internal sealed class ProtocolTelemetry
         if (current is { } to)
         {
             _connections.Add(1, new KeyValuePair<string, object?>(_stateTag, StateName(to)));
+        }
+    }
+
+    public void BotStateChanged(BotState previous, BotState current)
+    {
+        if (previous != BotState.Unknown)
+        {
+            _botStates.Add(-1, new KeyValuePair<string, object?>(_botStateTag, previous.ToString()));
+        }
+
+        if (current != BotState.Unknown)
+        {
+            _botStates.Add(1, new KeyValuePair<string, object?>(_botStateTag, current.ToString()));
         }
     }
 

@@ -27,6 +27,7 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RequestIds _requestIds;
+    private readonly IAccountObserver _account;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,8 +35,9 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     private Outbox? _outbox;
     private Task _supervisor = Task.CompletedTask;
 
-    public Session(ConnectionSettings settings, WireProtocol<TEvent> protocol, ILogger logger, EventBroadcaster<TEvent> events, RequestIds requestIds)
+    public Session(ConnectionSettings settings, WireProtocol<TEvent> protocol, ILogger logger, EventBroadcaster<TEvent> events, RequestIds requestIds, IAccountObserver account)
     {
+        _account = account;
         _settings = settings;
         _protocol = protocol;
         _logger = logger;
@@ -65,6 +67,9 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     /// <summary>Gets the session's logger.</summary>
     public ILogger Logger => _logger;
 
+    /// <summary>Gets a token cancelled when the session ends.</summary>
+    public CancellationToken Ending => _cts.Token;
+
     /// <summary>Gets whether the handshake completed, either way.</summary>
     public bool HandshakeCompleted => _handshake.Task.IsCompleted;
 
@@ -75,7 +80,7 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     /// <exception cref="OperationCanceledException">The lifetime token was cancelled.</exception>
     public async Task ConnectAsync(CancellationToken lifetime)
     {
-        var socket = await SocketTransport.ConnectAsync(_settings, _protocol.ConfigureClientSocket, lifetime).ConfigureAwait(false);
+        var socket = await SocketTransport.ConnectAsync(_settings, _protocol.ConnectUri(_settings.Endpoint), _protocol.ConfigureClientSocket, lifetime).ConfigureAwait(false);
         await AttachAsync(socket, lifetime).ConfigureAwait(false);
     }
 
@@ -102,6 +107,13 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
         }
 
         _receiveLoop = ReceiveLoopAsync();
+        var handshakeId = _requestIds.Next();
+        if (_protocol.EncodeHandshakeRequest(handshakeId) is { } handshake)
+        {
+            Handler.HandshakeRequestId = handshakeId;
+            Post(handshake, request: null, name: null);
+        }
+
         try
         {
             await _handshake.Task.WaitAsync(_settings.HandshakeTimeout, _time, lifetime).ConfigureAwait(false);
@@ -249,7 +261,7 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     {
         try
         {
-            if (await _protocol.SuperviseAsync(this, _cts.Token).ConfigureAwait(false) is { } end)
+            if (await _protocol.SuperviseAsync(this, _account, _cts.Token).ConfigureAwait(false) is { } end)
             {
                 End(end);
             }

@@ -30,12 +30,13 @@ internal static class SocketTransport
     /// <summary>Creates a client socket, applies the settings, the protocol's headers and the caller's
     /// configuration, and connects it within the connect timeout.</summary>
     /// <param name="settings">The connection's settings.</param>
+    /// <param name="connectUri">The address to dial (it may carry a secret; it is never logged or put in an error).</param>
     /// <param name="configureProtocol">Sets the protocol's headers.</param>
     /// <param name="lifetime">The connection's lifetime token.</param>
     /// <returns>The open socket.</returns>
     /// <exception cref="MiraiConnectionException">The attempt failed; its reason says how (see <see cref="SessionEnd.Classify"/>).</exception>
     /// <exception cref="OperationCanceledException">The lifetime token was cancelled.</exception>
-    public static async Task<ClientWebSocket> ConnectAsync(ConnectionSettings settings, Action<ClientWebSocketOptions> configureProtocol, CancellationToken lifetime)
+    public static async Task<ClientWebSocket> ConnectAsync(ConnectionSettings settings, Uri connectUri, Action<ClientWebSocketOptions> configureProtocol, CancellationToken lifetime)
     {
         var socket = new ClientWebSocket();
         try
@@ -46,8 +47,8 @@ internal static class SocketTransport
             try
             {
                 var connecting = invoker is null
-                    ? socket.ConnectAsync(settings.Endpoint, linked.Token)
-                    : socket.ConnectAsync(settings.Endpoint, invoker, linked.Token);
+                    ? socket.ConnectAsync(connectUri, linked.Token)
+                    : socket.ConnectAsync(connectUri, invoker, linked.Token);
                 await connecting.ConfigureAwait(false);
                 return socket;
             }
@@ -57,7 +58,7 @@ internal static class SocketTransport
             }
             catch (Exception ex) when (SessionEnd.Classify(
                 SessionStage.Connect,
-                ex,
+                WithStatus(ex, socket),
                 new SessionSignals(
                     TimedOut: timeout.IsCancellationRequested,
                     Description: timeout.IsCancellationRequested
@@ -74,11 +75,19 @@ internal static class SocketTransport
         }
     }
 
+    /// <summary>Adds the HTTP status of a refused upgrade to its error (as an <see cref="HttpRequestException"/>),
+    /// so a protocol can tell "wrong token" (401/403) from a server that is down.</summary>
+    private static Exception WithStatus(Exception error, ClientWebSocket socket) =>
+        error is WebSocketException && socket.HttpStatusCode is var status && status != 0 && status != HttpStatusCode.SwitchingProtocols
+            ? new HttpRequestException($"The server answered the upgrade with HTTP {(int)status}: {error.Message}", error, status)
+            : error;
+
     /// <summary>Applies the settings and the caller's configuration to the socket's options.</summary>
     /// <returns>The invoker to connect through, or <see langword="null"/> for the runtime's own.</returns>
     internal static HttpMessageInvoker? Configure(ClientWebSocketOptions options, ConnectionSettings settings, Action<ClientWebSocketOptions> configureProtocol)
     {
         var defaultProxy = options.Proxy;
+        options.CollectHttpResponseDetails = true;
         configureProtocol(options);
         var heartbeat = settings.Heartbeat;
         if (heartbeat.Enabled)

@@ -46,6 +46,15 @@ internal abstract class WireProtocol<TEvent>
     /// <returns>The handler; called from the session's receive loop only, never concurrently.</returns>
     public abstract FrameHandler<TEvent> CreateFrameHandler(IFrameSink<TEvent> sink);
 
+    /// <summary>Encodes a request sent as soon as the socket opens, whose reply is the handshake (for protocols
+    /// whose peer says nothing on its own); <see langword="null"/> (the default) sends nothing. Its id is set on
+    /// <see cref="FrameHandler{TEvent}.HandshakeRequestId"/> before it is sent.</summary>
+    public virtual RequestFrame? EncodeHandshakeRequest(long id) => null;
+
+    /// <summary>Gets the address a client socket actually dials (for example with an access token in its
+    /// query); <see cref="ConnectionSettings.Endpoint"/>, which is what is logged, stays free of secrets.</summary>
+    public virtual Uri ConnectUri(Uri endpoint) => endpoint;
+
     /// <summary>Encodes the request the heartbeat sends when the peer has been silent: one the peer answers
     /// cheaply whatever else it is doing.</summary>
     /// <param name="id">The request id to carry.</param>
@@ -68,8 +77,17 @@ internal abstract class WireProtocol<TEvent>
     /// <param name="session">The session, connected.</param>
     /// <param name="cancellationToken">Cancelled when the session ends.</param>
     /// <returns>The end the supervisor decided on, or <see langword="null"/> when it stopped without ending the session.</returns>
-    public virtual Task<SessionEnd?> SuperviseAsync(Session<TEvent> session, CancellationToken cancellationToken) =>
+    /// <param name="account">Where the supervisor reports what it learns about the account.</param>
+    public virtual Task<SessionEnd?> SuperviseAsync(Session<TEvent> session, IAccountObserver account, CancellationToken cancellationToken) =>
         Task.FromResult<SessionEnd?>(null);
+
+    /// <summary>Tells the protocol that a request on a session failed with a failure the peer reported, so its
+    /// supervisor can weigh it as evidence about the account (for example, a closed bot's failure).</summary>
+    /// <param name="session">The session the request used.</param>
+    /// <param name="error">The peer's failure.</param>
+    public virtual void OnPeerError(Session<TEvent> session, Exception error)
+    {
+    }
 }
 
 /// <summary>Classifies the whole inbound messages of one socket. Implementations report to the
@@ -79,9 +97,23 @@ internal abstract class WireProtocol<TEvent>
 internal abstract class FrameHandler<TEvent>
     where TEvent : class
 {
+    /// <summary>Gets or sets the id of the handshake request, when the protocol sends one (else -1).</summary>
+    public long HandshakeRequestId { get; set; } = -1;
+
     /// <summary>Handles one whole inbound message.</summary>
     /// <param name="message">The message's bytes; valid only during the call.</param>
     public abstract void Handle(ReadOnlySpan<byte> message);
+}
+
+/// <summary>Where a protocol's supervisor reports the state of the account behind a session (the connection,
+/// which raises its bot-state change and logs it).</summary>
+internal interface IAccountObserver
+{
+    /// <summary>Reports the account's state.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="account">The account, or 0 when not known.</param>
+    /// <param name="reason">What showed it.</param>
+    void Report(BotState state, long account, string reason);
 }
 
 /// <summary>What a <see cref="FrameHandler{TEvent}"/> reports inbound frames to: the session.</summary>

@@ -17,6 +17,12 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
     /// <summary>Gets the server-assigned session key. Held only in memory; never logged.</summary>
     public string? SessionKey { get; private set; }
 
+    /// <summary>Gets the watcher of the session's bot account.</summary>
+    public MiraiAccountSupervisor Supervisor { get; } = new();
+
+    /// <summary>Gets or sets the account learned in single mode (0 until learned).</summary>
+    public long Account { get; set; }
+
     public override void Handle(ReadOnlySpan<byte> message)
     {
         var logger = _sink.Logger;
@@ -47,6 +53,10 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
                 {
                     LogUnknownElements(packet);
                 }
+                else if (SignalOf(item) is { } signal)
+                {
+                    Supervisor.Signal(signal);
+                }
 
                 _sink.Deliver(item);
                 break;
@@ -72,6 +82,15 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
                 break;
         }
     }
+
+    /// <summary>What a bot lifecycle event says about the session's account.</summary>
+    private static AccountSignal? SignalOf(MiraiEvent item) => item switch
+    {
+        BotOfflineEventActive or BotOfflineEventForce => AccountSignal.Closed,
+        BotOfflineEventDropped => AccountSignal.Dropped,
+        BotOnlineEvent or BotReloginEvent => AccountSignal.Online,
+        _ => null,
+    };
 
     private void LogUnknownElements(MessageEvent message)
     {

@@ -11,6 +11,7 @@ internal sealed class MiraiProtocol : WireProtocol<MiraiEvent>
     public static readonly ProtocolTelemetry MiraiTelemetry = new("mirai", "command", "mirai.sync_id");
 
     private readonly MiraiSettings _settings;
+    private int _singleModeLogged;
 
     public MiraiProtocol(MiraiSettings settings)
         : base(MiraiTelemetry)
@@ -50,7 +51,56 @@ internal sealed class MiraiProtocol : WireProtocol<MiraiEvent>
     /// an account still logging in (2) can.</remarks>
     public override bool IsFatal(SessionEnd end) => end.Error is MiraiHandshakeException { IsRetryable: false };
 
-    public override long AccountOf(Session<MiraiEvent> session) => _settings.QQ;
+    public override long AccountOf(Session<MiraiEvent> session) => _settings.QQ != 0 ? _settings.QQ : HandlerOf(session).Account;
+
+    /// <inheritdoc/>
+    /// <remarks>Learns the account in single mode (from <c>sessionInfo</c>), then runs the
+    /// <see cref="MiraiAccountSupervisor"/>.</remarks>
+    public override async Task<SessionEnd?> SuperviseAsync(Session<MiraiEvent> session, IAccountObserver account, CancellationToken cancellationToken)
+    {
+        var handler = HandlerOf(session);
+        if (_settings.QQ == 0)
+        {
+            if (handler.SessionKey == "SINGLE_SESSION" && Interlocked.Exchange(ref _singleModeLogged, 1) == 0)
+            {
+                Log.SingleMode(session.Logger);
+            }
+
+            handler.Account = await LearnAccountAsync(session).ConfigureAwait(false);
+        }
+
+        return await handler.Supervisor.RunAsync(session, _settings, _settings.BotLiveness, account, () => AccountOf(session), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A failure a closed bot gives (or a lookup that found nothing, which a stale session gives for every
+    /// target) makes the supervisor check the account at once.</remarks>
+    public override void OnPeerError(Session<MiraiEvent> session, Exception error)
+    {
+        if (error is MiraiApiException { FailureKind: MiraiFailureKind.BotUnavailable or MiraiFailureKind.TargetNotFound })
+        {
+            HandlerOf(session).Supervisor.Signal(AccountSignal.Suspect);
+        }
+    }
+
+    private static MiraiFrameHandler HandlerOf(Session<MiraiEvent> session) => (MiraiFrameHandler)session.Handler;
+
+    private async Task<long> LearnAccountAsync(Session<MiraiEvent> session)
+    {
+        try
+        {
+            var reply = await session.RequestAsync(
+                id => RequestEncoder.Encode(id, "sessionInfo", null, MiraiJsonContext.Default.EmptyContent, new EmptyContent()),
+                "sessionInfo",
+                _settings.Connection.CommandTimeout).ConfigureAwait(false);
+            return reply is null ? 0 : Replies.Restful("sessionInfo", reply, MiraiJsonContext.Default.SessionInfo).QQ.Id;
+        }
+        catch (MiraiException ex)
+        {
+            Log.AccountCheckFailed(session.Logger, "sessionInfo", ex);
+            return 0;
+        }
+    }
 
     /// <summary>Gets a session's key (held only in memory, never logged).</summary>
     public static string? SessionKeyOf(Session<MiraiEvent>? session) => (session?.Handler as MiraiFrameHandler)?.SessionKey;

@@ -14,7 +14,10 @@ internal sealed class MiraiSettings
         VerifyKey = string.IsNullOrEmpty(o.VerifyKey) ? null : o.VerifyKey;
         QQ = o.QQ;
         ReservedSyncId = o.ReservedSyncId;
+        BotLiveness = new BotLivenessOptionsSnapshot(o.BotLiveness.Enabled, o.BotLiveness.CheckInterval, o.BotLiveness.RecoveryPollInterval);
     }
+
+    public BotLivenessOptionsSnapshot BotLiveness { get; }
 
     public ConnectionSettings Connection { get; }
 
@@ -69,6 +72,9 @@ internal sealed class MiraiSettings
             }
         }
 
+        var liveness = options.BotLiveness ?? throw Check.Invalid("BotLiveness must not be null.");
+        Check.Positive(liveness.CheckInterval, "BotLiveness.CheckInterval");
+        Check.Positive(liveness.RecoveryPollInterval, "BotLiveness.RecoveryPollInterval");
         var connection = ConnectionSettings.Create(options, endpoint, Check);
         return new MiraiSettings(options, connection, upload);
     }
