@@ -33,10 +33,8 @@ public class ConnectionCallTests(ITestOutputHelper output) : OneBotConnectionTes
             .Select(n => Task.Run(() => connection.CallAsync("echo_back", Json($$"""{"n":{{n}}}"""), TestToken), TestToken))
             .ToList();
         var order = new List<int>();
-        foreach (var finished in calls.Select(c => c.ContinueWith(t => { lock (order) { order.Add(t.Result.GetProperty("n").GetInt32()); } }, TaskScheduler.Default)))
-        {
-            await Within(finished);
-        }
+        var recorders = calls.Select(c => c.ContinueWith(t => { lock (order) { order.Add(t.Result.GetProperty("n").GetInt32()); } }, TaskScheduler.Default)).ToList();
+        await Within(Task.WhenAll(recorders), TimeSpan.FromSeconds(60));
 
         for (var n = 0; n < Count; n++)
         {

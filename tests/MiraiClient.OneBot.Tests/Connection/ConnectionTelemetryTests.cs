@@ -45,7 +45,7 @@ public class ConnectionTelemetryTests(ITestOutputHelper output) : OneBotConnecti
         Assert.True(Has("onebot.actions.sent", "onebot.action=telemetry_ok_7d1"), Dump(seen));
         Assert.True(Has("onebot.action.duration", "onebot.action=telemetry_ok_7d1") && Has("onebot.action.duration", "onebot.outcome=ok"), Dump(seen));
         Assert.True(Has("onebot.action.errors", "onebot.action=telemetry_fail_7d1") && Has("onebot.action.errors", "onebot.code=1200"), Dump(seen));
-        Assert.True(Has("onebot.connections", "onebot.state=Connected"), Dump(seen));
+        Assert.True(Has("onebot.connections", "onebot.state=connected"), Dump(seen));
         Assert.True(Has("onebot.connect.attempts", "onebot.result="), Dump(seen));
         Assert.True(Has("onebot.reconnects", "onebot.cause=TransportError"), Dump(seen));
         Assert.DoesNotContain(seen, m => m.Instrument.StartsWith("mirai.", StringComparison.Ordinal) && m.Tags.Contains("telemetry_", StringComparison.Ordinal));

@@ -72,6 +72,11 @@ public abstract class OneBotConnectionTestBase : IAsyncLifetime
             }
         }
 
+        foreach (var line in Logs.Lines)
+        {
+            Output.WriteLine(line.ToString());
+        }
+
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
