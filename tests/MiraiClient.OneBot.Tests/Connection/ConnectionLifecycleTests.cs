@@ -97,7 +97,7 @@ public class ConnectionLifecycleTests(ITestOutputHelper output) : OneBotConnecti
         await states.WaitForStateAsync(ConnectionState.Connected, skip: 1);
         Assert.Equal(fake.SelfId, connection.SelfId);
         Assert.Equal(fake.SelfId, (await Within(connection.System.GetLoginInfoAsync(TestToken))).UserId);
-        Assert.Single(states.Changes, c => c.CurrentState == ConnectionState.Reconnecting);
+        Assert.Single(states.Changes, c => c.PreviousState == ConnectionState.Connected && c.CurrentState == ConnectionState.Reconnecting);
     }
 
     [Theory]
