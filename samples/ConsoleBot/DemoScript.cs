@@ -2,16 +2,28 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using MiraiClient;
 using MiraiClient.Hosting;
+using MiraiClient.OneBot;
 using MiraiClient.Testing;
+using MiraiClient.Testing.OneBot;
 
 namespace ConsoleBot;
 
-/// <summary>Plays simulated users against the bot through the fake backend, crashes the backend in
-/// the middle, and stops the host when done (exit code 1 if anything did not go as expected).</summary>
-internal sealed class DemoScript(FakeMiraiBackend backend, IMiraiConnection connection, IMiraiBotHost bots, IHostApplicationLifetime lifetime) : BackgroundService
+/// <summary>Plays simulated users against the bot through the fake mirai backend, crashes the backend in
+/// the middle, then does the same over OneBot v11 through the fake OneBot implementation, and stops the
+/// host when done (exit code 1 if anything did not go as expected).</summary>
+internal sealed class DemoScript(
+    FakeMiraiBackend backend,
+    IMiraiConnection connection,
+    IMiraiBotHost bots,
+    FakeOneBotImplementation oneBot,
+    IOneBotConnection oneBotConnection,
+    IOneBotHost oneBots,
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     public const string VerifyKey = "demo-verify-key";
+    public const string AccessToken = "demo-access-token";
     public const long BotQQ = 10001;
+    public const long OneBotSelfId = 10002;
     private const long Group = 123456789;
     private const long User = 987654321;
 
@@ -34,7 +46,20 @@ internal sealed class DemoScript(FakeMiraiBackend backend, IMiraiConnection conn
             Console.WriteLine($"[demo] the bot reconnected by itself {crashed.ElapsedMilliseconds} ms after the crash");
             await connection.ConnectAsync(deadline.Token);
             await ExpectReplyAsync("/ping", "pong");
-            Console.WriteLine("[demo] done: every reply arrived, the crash was survived");
+
+            Console.WriteLine("[demo] the same bot over OneBot v11, against a fake OneBot implementation ...");
+            await oneBots.WaitUntilReadyAsync(deadline.Token);
+            await ExpectOneBotReplyAsync("/ping", "pong");
+            await ExpectOneBotReplyAsync("/echo 你好, OneBot 🌸", "你好, OneBot 🌸");
+            await ExpectOneBotSilenceAsync("hello, is anyone there?");
+            Console.WriteLine("[demo] the OneBot implementation restarts and stays down for 1 s ...");
+            crashed.Restart();
+            await oneBot.RestartAsync(TimeSpan.FromSeconds(1), deadline.Token);
+            await oneBot.WaitForConnectionCountAsync(1, TimeSpan.FromSeconds(30));
+            Console.WriteLine($"[demo] the OneBot bot reconnected by itself {crashed.ElapsedMilliseconds} ms after the restart");
+            await oneBotConnection.ConnectAsync(deadline.Token);
+            await ExpectOneBotReplyAsync("/ping", "pong");
+            Console.WriteLine("[demo] done: every reply arrived over both protocols, the crashes were survived");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -77,4 +102,32 @@ internal sealed class DemoScript(FakeMiraiBackend backend, IMiraiConnection conn
     }
 
     private int SentCount() => backend.ReceivedCommands.Count(c => c.Command == "sendGroupMessage");
+
+    private async Task ExpectOneBotReplyAsync(string userText, string expected)
+    {
+        var cursor = oneBot.ActionCursor();
+        Console.WriteLine($"[user] {userText}");
+        var asked = await oneBot.PushGroupMessageAsync(Group, User, userText);
+        var sent = await cursor.NextSendAsync(TimeSpan.FromSeconds(10));
+        var quoted = sent.Message.Count > 0 && sent.Message[0] is ReplySegment reply ? reply.MessageId : null;
+        Console.WriteLine($"[bot ] {sent.Text} (quoting message {quoted})");
+        if (sent.Text != expected || sent.TargetId != Group || quoted != asked.MessageId)
+        {
+            throw new InvalidOperationException($"expected '{expected}' quoting message {asked.MessageId} in group {Group}, got {sent}");
+        }
+    }
+
+    private async Task ExpectOneBotSilenceAsync(string userText)
+    {
+        var cursor = oneBot.ActionCursor();
+        Console.WriteLine($"[user] {userText}");
+        await oneBot.PushGroupMessageAsync(Group, User, userText);
+        await Task.Delay(300);
+        if (cursor.Received.Any(a => a.Send is not null))
+        {
+            throw new InvalidOperationException("the OneBot bot answered a message it should ignore");
+        }
+
+        Console.WriteLine("[bot ] (ignores it)");
+    }
 }

@@ -54,4 +54,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 2016, EventName = "BotsStarting", Level = LogLevel.Information, Message = "Starting {Count} bot(s): {Bots}")]
     public static partial void BotsStarting(ILogger logger, int count, string bots);
+
+    [LoggerMessage(EventId = 2017, EventName = "OneBotFatalStop", Level = LogLevel.Critical, Message = "The OneBot connection of bot {Bot} cannot recover: {Cause} Stopping the host with exit code {ExitCode}.")]
+    public static partial void OneBotFatalStop(ILogger logger, string bot, string cause, int exitCode);
 }

@@ -3,7 +3,7 @@ namespace MiraiClient.Hosting;
 /// <summary>Describes one command: its help text, its aliases, who may run it and how often.</summary>
 /// <remarks>Filters are checked in the order they were added, then the cooldown; a command runs only
 /// when every filter allows it. A denied sender gets the filter's reply when it has one, else silence.</remarks>
-public sealed class MiraiCommandBuilder
+public sealed class MiraiCommandBuilder : ICommandSettings<MiraiCommandContext>
 {
     internal MiraiCommandBuilder(string name) => Name = name;
 
@@ -16,11 +16,23 @@ public sealed class MiraiCommandBuilder
 
     internal List<string> Aliases { get; } = [];
 
-    internal List<CommandFilter> Filters { get; } = [];
+    internal List<CommandFilter<MiraiCommandContext>> Filters { get; } = [];
 
     internal CommandCooldown? Cooldown { get; private set; }
 
     internal bool IsUnordered { get; private set; }
+
+    string? ICommandSettings<MiraiCommandContext>.Description => Description;
+
+    string? ICommandSettings<MiraiCommandContext>.Usage => Usage;
+
+    IReadOnlyList<string> ICommandSettings<MiraiCommandContext>.Aliases => Aliases;
+
+    IReadOnlyList<CommandFilter<MiraiCommandContext>> ICommandSettings<MiraiCommandContext>.Filters => Filters;
+
+    CommandCooldown? ICommandSettings<MiraiCommandContext>.Cooldown => Cooldown;
+
+    bool ICommandSettings<MiraiCommandContext>.IsUnordered => IsUnordered;
 
     /// <summary>Sets the line shown by the help command.</summary>
     /// <param name="description">What the command does.</param>
@@ -51,7 +63,7 @@ public sealed class MiraiCommandBuilder
     public MiraiCommandBuilder Where(Func<MiraiCommandContext, bool> allow, string? deniedReply = null)
     {
         ArgumentNullException.ThrowIfNull(allow);
-        Filters.Add(new CommandFilter("a Where condition", allow, deniedReply));
+        Filters.Add(new CommandFilter<MiraiCommandContext>("a Where condition", allow, deniedReply));
         return this;
     }
 
@@ -60,7 +72,7 @@ public sealed class MiraiCommandBuilder
     /// <returns>This builder.</returns>
     public MiraiCommandBuilder RequireGroupAdmin(string? deniedReply = null)
     {
-        Filters.Add(new CommandFilter(
+        Filters.Add(new CommandFilter<MiraiCommandContext>(
             "the sender is not an owner or administrator of the group",
             static context => context.Event is GroupMessage { Sender.Permission: GroupPermission.Administrator or GroupPermission.Owner },
             deniedReply));
@@ -75,7 +87,7 @@ public sealed class MiraiCommandBuilder
     {
         ArgumentNullException.ThrowIfNull(senders);
         var allowed = senders.ToHashSet();
-        Filters.Add(new CommandFilter(
+        Filters.Add(new CommandFilter<MiraiCommandContext>(
             "the sender is not in the command's sender list",
             context => ChatIdentity.Of(context.Event) is { } chat && allowed.Contains(chat.SenderId),
             deniedReply));
@@ -91,17 +103,7 @@ public sealed class MiraiCommandBuilder
     /// <returns>This builder.</returns>
     public MiraiCommandBuilder WithCooldown(TimeSpan period, CooldownScope scope = CooldownScope.Sender, string? reply = null)
     {
-        if (period <= TimeSpan.Zero || period > TimeSpan.FromDays(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(period), period, "The cooldown must be positive and at most one day.");
-        }
-
-        if (!Enum.IsDefined(scope))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Unknown cooldown scope.");
-        }
-
-        Cooldown = new CommandCooldown(period, scope, reply);
+        Cooldown = CommandCooldown.Create(period, scope, reply);
         return this;
     }
 
@@ -150,10 +152,27 @@ public sealed class MiraiCommandOptions
 }
 
 /// <summary>A condition a command's sender must meet, with what to say otherwise.</summary>
-internal sealed record CommandFilter(string Description, Func<MiraiCommandContext, bool> Allow, string? DeniedReply);
+/// <typeparam name="TContext">The protocol's command context.</typeparam>
+internal sealed record CommandFilter<TContext>(string Description, Func<TContext, bool> Allow, string? DeniedReply);
 
 /// <summary>A command's cooldown.</summary>
-internal sealed record CommandCooldown(TimeSpan Period, CooldownScope Scope, string? Reply);
+internal sealed record CommandCooldown(TimeSpan Period, CooldownScope Scope, string? Reply)
+{
+    public static CommandCooldown Create(TimeSpan period, CooldownScope scope, string? reply)
+    {
+        if (period <= TimeSpan.Zero || period > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period, "The cooldown must be positive and at most one day.");
+        }
+
+        if (!Enum.IsDefined(scope))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Unknown cooldown scope.");
+        }
+
+        return new CommandCooldown(period, scope, reply);
+    }
+}
 
 /// <summary>A command as registered: its handler and its settings.</summary>
 internal sealed record CommandRegistration(MiraiCommandBuilder Settings, Func<MiraiCommandContext, CancellationToken, Task> Handler);

@@ -129,7 +129,7 @@ internal static class MiraiOptionsBinder
         }
         catch (ArgumentException ex)
         {
-            return binding is null ? ex.Message : NameTheKey(ex.Message, binding);
+            return binding is null ? ex.Message : NameTheKey(ex.Message, binding, "Invalid MiraiConnectionOptions: ", KnownOptions);
         }
     }
 
@@ -138,13 +138,12 @@ internal static class MiraiOptionsBinder
 
     /// <summary>Turns "Invalid MiraiConnectionOptions: Reconnect.MaxDelay must …" into a message naming
     /// <c>Mirai:Reconnect:MaxDelay</c>. A message of another shape is kept, with the section named.</summary>
-    private static string NameTheKey(string message, OptionsBinding binding)
+    internal static string NameTheKey(string message, OptionsBinding binding, string prefix, HashSet<string> knownOptions)
     {
-        const string Prefix = "Invalid MiraiConnectionOptions: ";
-        var detail = message.StartsWith(Prefix, StringComparison.Ordinal) ? message[Prefix.Length..] : message;
+        var detail = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
         var option = detail.Split(' ', 2)[0];
         var hint = binding.Empty ? $" The configuration section '{binding.Path}' has no values; check its name." : "";
-        return KnownOptions.Contains(option)
+        return knownOptions.Contains(option)
             ? $"Configuration key {binding.KeyOf(option)} is not valid: {detail}{hint}"
             : $"Configuration section '{binding.Path}' is not valid: {detail}{hint}";
     }
