@@ -17,11 +17,16 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
     public static readonly ProtocolTelemetry OneBotTelemetry = new("onebot", "action", "onebot.echo");
 
     private readonly OneBotSettings _settings;
+    private readonly long _expectedSelfId;
 
-    public OneBotProtocol(OneBotSettings settings)
+    /// <param name="settings">The settings.</param>
+    /// <param name="expectedSelfId">On sockets a server accepted: the account the implementation announced
+    /// (<c>X-Self-ID</c>), which <c>get_login_info</c> must confirm; 0 on a dialling connection.</param>
+    public OneBotProtocol(OneBotSettings settings, long expectedSelfId = 0)
         : base(OneBotTelemetry)
     {
         _settings = settings;
+        _expectedSelfId = expectedSelfId;
     }
 
     /// <inheritdoc/>
@@ -48,7 +53,7 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
         return new UriBuilder(endpoint) { Query = (query.Length == 0 ? "" : query + "&") + "access_token=" + Uri.EscapeDataString(token) }.Uri;
     }
 
-    public override FrameHandler<OneBotEvent> CreateFrameHandler(IFrameSink<OneBotEvent> sink) => new OneBotFrameHandler(sink);
+    public override FrameHandler<OneBotEvent> CreateFrameHandler(IFrameSink<OneBotEvent> sink) => new OneBotFrameHandler(sink, _expectedSelfId);
 
     public override RequestFrame? EncodeHandshakeRequest(long id) => OneBotRequestEncoder.Encode<NoParams>(id, "get_login_info", null, null);
 
@@ -123,11 +128,14 @@ internal readonly record struct AccountSignal(AccountChange Kind, long Account, 
 internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
 {
     private readonly IFrameSink<OneBotEvent> _sink;
+    private readonly long _expectedSelfId;
     private bool? _online;
 
-    public OneBotFrameHandler(IFrameSink<OneBotEvent> sink)
+    public OneBotFrameHandler(IFrameSink<OneBotEvent> sink, long expectedSelfId = 0)
     {
         _sink = sink;
+        _expectedSelfId = expectedSelfId;
+        SelfId = expectedSelfId;
     }
 
     /// <summary>Gets the account this socket speaks for (from <c>get_login_info</c>), or 0 until known.</summary>
@@ -199,6 +207,22 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
         try
         {
             var login = OneBotReplyShape.Data(OneBotJsonContext.Default.LoginInfo).Read("get_login_info", message, response);
+            if (_expectedSelfId != 0 && login.UserId != _expectedSelfId)
+            {
+                // The upgrade announced one account and the implementation is logged in as another.
+                var error = new MiraiConnectionException(DisconnectReason.HandshakeRejected, $"The implementation announced X-Self-ID {_expectedSelfId} but get_login_info says {login.UserId}.");
+                if (_sink.HandshakeCompleted)
+                {
+                    Signals.Writer.TryWrite(new AccountSignal(AccountChange.Replaced, login.UserId, "get_login_info names another account"));
+                }
+                else
+                {
+                    _sink.RejectHandshake(error);
+                }
+
+                return;
+            }
+
             SelfId = login.UserId;
             _sink.AcceptHandshake();
         }

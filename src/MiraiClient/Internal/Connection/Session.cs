@@ -149,14 +149,16 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     }
 
     /// <summary>Closes the socket politely, each half bounded by the close timeout, then ends the session.</summary>
+    /// <param name="status">The close status sent (a server going away sends 1001, a refusal 1008).</param>
+    /// <param name="description">The close description sent (never a secret).</param>
     /// <returns>A task that completes when the session has ended.</returns>
-    public async Task CloseAsync()
+    public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null)
     {
         if (_socket is { State: WebSocketState.Open } && _outbox is { } outbox && !_end.Task.IsCompleted)
         {
             try
             {
-                if (await outbox.CloseOutputAsync(_settings.CloseTimeout, _time).ConfigureAwait(false))
+                if (await outbox.CloseOutputAsync(_settings.CloseTimeout, _time, status, description).ConfigureAwait(false))
                 {
                     await _receiveLoop.WaitAsync(_settings.CloseTimeout, _time).ConfigureAwait(false);
                 }
