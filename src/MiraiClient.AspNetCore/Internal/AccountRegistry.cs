@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MiraiClient.Internal;
@@ -229,11 +230,12 @@ internal sealed class AccountRegistry<TConnection>
         }
 
         stop.Token.Register(Unwatch);
-        return ReadAsync(channel.Reader, stop);
+        return ReadAsync(channel.Reader, stop, CancellationToken.None);
     }
 
-    private static async IAsyncEnumerable<TOut> ReadAsync<TOut>(ChannelReader<TOut> reader, CancellationTokenSource stop)
+    private static async IAsyncEnumerable<TOut> ReadAsync<TOut>(ChannelReader<TOut> reader, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken enumeration = default)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, enumeration);
         try
         {
             while (true)
@@ -241,7 +243,7 @@ internal sealed class AccountRegistry<TConnection>
                 bool more;
                 try
                 {
-                    more = await reader.WaitToReadAsync(stop.Token).ConfigureAwait(false);
+                    more = await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
