@@ -72,7 +72,8 @@ public sealed class OneBotAccounts
     /// <summary>Reads the events of every account, present and future, as one stream; each event's
     /// <see cref="OneBotEvent.SelfId"/> names its account. Subscribes at the call, before enumeration starts.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
-    /// <returns>The events; a reader that falls more than 8192 events behind loses the newest (logged).</returns>
+    /// <returns>The events. A slow reader holds events back in each account's connection, whose buffer and overflow
+    /// policy apply (its <c>DroppedEventCount</c> counts what was lost).</returns>
     public IAsyncEnumerable<OneBotEvent> GetEventsAsync(CancellationToken cancellationToken = default) =>
         Registry.MergeAsync(static (entry, token) => entry.Connection.GetEventsAsync(token), cancellationToken);
 
@@ -135,7 +136,8 @@ public sealed class MiraiAccounts
     /// <summary>Reads the events of every account, present and future, as one stream, each with its account.
     /// Subscribes at the call, before enumeration starts.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
-    /// <returns>The events; a reader that falls more than 8192 events behind loses the newest (logged).</returns>
+    /// <returns>The events. A slow reader holds events back in each account's connection, whose buffer and overflow
+    /// policy apply (its <c>DroppedEventCount</c> counts what was lost).</returns>
     public IAsyncEnumerable<MiraiAccountEvent> GetEventsAsync(CancellationToken cancellationToken = default) =>
         Registry.MergeAsync(static (entry, token) => Tag(entry.Account, entry.Connection.GetEventsAsync(token)), cancellationToken);
 

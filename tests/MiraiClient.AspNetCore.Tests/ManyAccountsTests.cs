@@ -53,7 +53,7 @@ public sealed class ManyAccountsTests(ITestOutputHelper output)
                     await f.PushPrivateMessageAsync(42, "event " + n);
                 }
             }));
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
             var received = 0;
             await foreach (var item in merged.WithCancellation(cts.Token))
             {
@@ -68,8 +68,13 @@ public sealed class ManyAccountsTests(ITestOutputHelper output)
             }
 
             var flowTime = flow.Elapsed;
-            await push;
-            Assert.Equal(Accounts * EventsPerAccount, received);
+            var pushedAll = push.IsCompleted;
+            var fakeDropped = fakes.Sum(f => f.DroppedPushCount);
+            var connectionDropped = fakes.Sum(f => server.OneBot.TryGetConnection(f.SelfId, out var c) ? c.DroppedEventCount : 0);
+            var diagnostics = $"received {received} in {flowTime.TotalSeconds:0.0} s; pushes done: {pushedAll}; fake drops {fakeDropped}; connection drops {connectionDropped}";
+            output.WriteLine(diagnostics);
+            await push.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            Assert.True(received == Accounts * EventsPerAccount, diagnostics);
             Assert.Equal(Accounts, counted.Count);
             Assert.All(counted.Values, c => Assert.Equal(EventsPerAccount, c));
 

@@ -43,7 +43,7 @@ internal sealed class AccountEntry<TConnection>
 internal sealed class AccountRegistry<TConnection>
     where TConnection : class
 {
-    private const int MergedCapacity = 8192;
+    private const int MergedCapacity = 1024;
 
     private readonly object _gate = new();
     private readonly Dictionary<long, AccountEntry<TConnection>> _entries = [];
@@ -164,7 +164,6 @@ internal sealed class AccountRegistry<TConnection>
     {
         var channel = Channel.CreateBounded<TOut>(new BoundedChannelOptions(MergedCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        long dropped = 0;
         void Watch(AccountEntry<TConnection> entry)
         {
             IAsyncEnumerable<TOut> events;
@@ -187,16 +186,13 @@ internal sealed class AccountRegistry<TConnection>
             {
                 await foreach (var item in events.ConfigureAwait(false))
                 {
-                    if (!channel.Writer.TryWrite(item))
-                    {
-                        // A reader that does not keep up loses the newest events, counted and logged.
-                        var total = Interlocked.Increment(ref dropped);
-                        if ((total & (total - 1)) == 0)
-                        {
-                            ServerLog.MergedDropped(_logger, total);
-                        }
-                    }
+                    // Back-pressure instead of loss: a slow reader leaves events in each connection's own buffer,
+                    // which applies the connection's overflow policy and counts its drops (DroppedEventCount).
+                    await channel.Writer.WriteAsync(item, stop.Token).ConfigureAwait(false);
                 }
+            }
+            catch (ChannelClosedException)
+            {
             }
             catch (OperationCanceledException)
             {

@@ -37,9 +37,6 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 5009, EventName = "ShuttingDown", Level = LogLevel.Information, Message = "Closing {Count} reverse WebSocket account connection(s) with 1001 (going away)")]
     public static partial void ShuttingDown(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 5010, EventName = "MergedDropped", Level = LogLevel.Warning, Message = "A merged event subscription is not keeping up: {Total} event(s) dropped so far")]
-    public static partial void MergedDropped(ILogger logger, long total);
-
     [LoggerMessage(EventId = 5011, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "A reverse WebSocket handler or background task failed")]
     public static partial void HandlerFailed(ILogger logger, Exception exception);
 
