@@ -161,9 +161,10 @@ public sealed class OneBotReverseServerTests
         Assert.Equal(DisconnectReason.Replaced, lost.Reason);
         Assert.True(server.OneBot.TryGetConnection(50003, out var same));
         Assert.Same(connection, same);
-        await ConnectedAsync(server, 50003);
-        var login = await connection.System.GetLoginInfoAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(50003, login.UserId);
+        // Between the old socket's end and the new one's handshake, calls fail at once (no queueing).
+        LoginInfo? login = null;
+        await Wait.UntilAsync(() => (login = TryLogin(connection)) is not null, Bound, () => $"{connection.State} {connection.LastError}\n{server.Logs.OwnText}");
+        Assert.Equal(50003, login!.UserId);
         Assert.DoesNotContain(second.ReceivedActions, a => a.Action == "slow_action");
         Assert.Contains(server.Logs.Lines, l => l.EventId == 5004 && l.Text.Contains("50003", StringComparison.Ordinal));
         never.TrySetResult(ActionReply.Ok());
@@ -317,6 +318,18 @@ public sealed class OneBotReverseServerTests
             {
                 await fake.DisposeAsync();
             }
+        }
+    }
+
+    private static LoginInfo? TryLogin(IOneBotConnection connection)
+    {
+        try
+        {
+            return connection.System.GetLoginInfoAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (MiraiConnectionException)
+        {
+            return null;
         }
     }
 

@@ -120,7 +120,9 @@ internal sealed class AcceptedSockets<TEvent> : SessionSource<TEvent>
             }
         }
 
-        _ = session.Completion.ContinueWith(static (ended, state) => ((Offer)state!).Done.TrySetResult(ended.Result), offer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // The server's request for this socket ends only once the session no longer touches the socket: disposing
+        // a socket whose request has ended throws.
+        _ = session.Disposal.ContinueWith(static (_, state) => Released(state!), (offer, session), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             await session.AttachAsync(offer.Socket, lifetime).ConfigureAwait(false);
@@ -132,6 +134,12 @@ internal sealed class AcceptedSockets<TEvent> : SessionSource<TEvent>
             await session.CloseAsync(RejectionStatus, "handshake rejected").ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static void Released(object state)
+    {
+        var (offer, session) = ((Offer, Session<TEvent>))state;
+        offer.Done.TrySetResult(session.Completion.IsCompleted ? session.Completion.Result : new SessionEnd(DisconnectReason.Stopped, null, "disposed"));
     }
 
     /// <summary>Declines every socket still waiting; called when the connection is disposed.</summary>
