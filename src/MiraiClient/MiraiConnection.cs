@@ -37,6 +37,18 @@ public sealed partial class MiraiConnection : IMiraiConnection, IDisposable
     }
 
     internal MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory, Func<double>? random)
+        : this(options, loggerFactory, random, source: null)
+    {
+    }
+
+    /// <summary>A connection whose sockets a server accepts from mirai-api-http's <c>reverse-ws</c> adapter
+    /// (server mode): it sends <c>verify</c> on each, and never dials.</summary>
+    internal MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory, AcceptedSockets<MiraiEvent> source)
+        : this(options, loggerFactory, random: null, source)
+    {
+    }
+
+    private MiraiConnection(MiraiConnectionOptions options, ILoggerFactory? loggerFactory, Func<double>? random, AcceptedSockets<MiraiEvent>? source)
     {
         MiraiSettings settings;
         try
@@ -51,7 +63,7 @@ public sealed partial class MiraiConnection : IMiraiConnection, IDisposable
         }
 
         var logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
-        _core = new ConnectionCore<MiraiEvent>(settings.Connection, new MiraiProtocol(settings), logger, random, this, typeof(MiraiConnection));
+        _core = new ConnectionCore<MiraiEvent>(settings.Connection, new MiraiProtocol(settings, reverse: source is not null), logger, random, this, typeof(MiraiConnection), source);
         _sender = new MiraiCommandSender(new CommandInvoker<MiraiEvent>(_core), options.AllowUndeliveredSends);
         Messages = new MiraiMessageCommands(_sender);
         Contacts = new MiraiContactCommands(_sender);

@@ -35,6 +35,13 @@ public sealed class OneBotConnection : IOneBotConnection, IDisposable
     /// <param name="loggerFactory">Where to log (default: nowhere).</param>
     /// <exception cref="ArgumentException">An option is invalid; the message says which and why.</exception>
     public OneBotConnection(OneBotConnectionOptions options, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, source: null, selfId: 0)
+    {
+    }
+
+    /// <summary>A connection whose sockets a server accepts from the implementation (reverse WebSocket): it never
+    /// dials; each socket's <c>get_login_info</c> must confirm <paramref name="selfId"/>.</summary>
+    internal OneBotConnection(OneBotConnectionOptions options, ILoggerFactory? loggerFactory, AcceptedSockets<OneBotEvent>? source, long selfId)
     {
         OneBotSettings settings;
         try
@@ -48,8 +55,8 @@ public sealed class OneBotConnection : IOneBotConnection, IDisposable
         }
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
-        _protocol = new OneBotProtocol(settings);
-        _core = new ConnectionCore<OneBotEvent>(settings.Connection, _protocol, logger, random: null, this, typeof(OneBotConnection));
+        _protocol = new OneBotProtocol(settings, selfId);
+        _core = new ConnectionCore<OneBotEvent>(settings.Connection, _protocol, logger, random: null, this, typeof(OneBotConnection), source);
         _actions = new OneBotActions(new OneBotInvoker(new CommandInvoker<OneBotEvent>(_core), settings));
     }
 
@@ -136,4 +143,7 @@ public sealed class OneBotConnection : IOneBotConnection, IDisposable
 
     /// <summary>Gets the number of live event subscriptions.</summary>
     internal int SubscriberCount => _core.SubscriberCount;
+
+    /// <summary>Hands an event that arrived on a server's separate <c>Event</c> socket to the subscribers.</summary>
+    internal void Publish(OneBotEvent item) => _core.Publish(item);
 }

@@ -17,12 +17,18 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
     public static readonly ProtocolTelemetry OneBotTelemetry = new("onebot", "action", "onebot.echo");
 
     private readonly OneBotSettings _settings;
+    private readonly long _expectedSelfId;
     private long _selfId;
 
-    public OneBotProtocol(OneBotSettings settings)
+    /// <param name="settings">The settings.</param>
+    /// <param name="expectedSelfId">On sockets a server accepted: the account the implementation announced
+    /// (<c>X-Self-ID</c>), which <c>get_login_info</c> must confirm; 0 on a dialling connection.</param>
+    public OneBotProtocol(OneBotSettings settings, long expectedSelfId = 0)
         : base(OneBotTelemetry)
     {
         _settings = settings;
+        _selfId = expectedSelfId;
+        _expectedSelfId = expectedSelfId;
     }
 
     /// <inheritdoc/>
@@ -54,7 +60,7 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
     public long SelfId => Volatile.Read(ref _selfId);
 
     public override FrameHandler<OneBotEvent> CreateFrameHandler(IFrameSink<OneBotEvent> sink) =>
-        new OneBotFrameHandler(sink, account => Volatile.Write(ref _selfId, account));
+        new OneBotFrameHandler(sink, account => Volatile.Write(ref _selfId, account), _expectedSelfId);
 
     public override RequestFrame? EncodeHandshakeRequest(long id) => OneBotRequestEncoder.Encode<NoParams>(id, "get_login_info", null, null);
 
@@ -143,13 +149,15 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
 {
     private readonly IFrameSink<OneBotEvent> _sink;
     private readonly Action<long> _learned;
+    private readonly long _expectedSelfId;
     private List<OneBotEvent>? _early = [];
     private bool? _online;
 
-    public OneBotFrameHandler(IFrameSink<OneBotEvent> sink, Action<long> learned)
+    public OneBotFrameHandler(IFrameSink<OneBotEvent> sink, Action<long> learned, long expectedSelfId = 0)
     {
         _sink = sink;
         _learned = learned;
+        _expectedSelfId = expectedSelfId;
     }
 
     /// <summary>Gets the account this socket speaks for (from <c>get_login_info</c>), or 0 until known.</summary>
@@ -229,6 +237,14 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
         try
         {
             var login = OneBotReplyShape.Data(OneBotJsonContext.Default.LoginInfo).Read("get_login_info", message, response);
+            if (_expectedSelfId != 0 && login.UserId != _expectedSelfId)
+            {
+                // The upgrade announced one account and the implementation is logged in as another.
+                _early = null;
+                _sink.RejectHandshake(new MiraiConnectionException(DisconnectReason.HandshakeRejected, $"The implementation announced X-Self-ID {_expectedSelfId} but get_login_info says {login.UserId}."));
+                return;
+            }
+
             SelfId = login.UserId;
             _learned(login.UserId);
         }

@@ -258,6 +258,15 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
         return new ValueTask<Session<TEvent>>(cancellationToken.CanBeCanceled ? WaitForSessionAsync(deadline, cancellationToken) : WaitForSessionAsync(deadline));
     }
 
+    /// <summary>Hands an event that arrived outside the sessions (a server's separate event socket) to the
+    /// subscribers. Safe from any thread.</summary>
+    /// <param name="item">The event.</param>
+    public void Publish(TEvent item)
+    {
+        _protocol.Telemetry.RecordEvent(_protocol.EventTag(item));
+        _events.Publish(new ReadOnlySpan<TEvent>(ref item));
+    }
+
     /// <summary>Runs <paramref name="notify"/> on the dispatcher, after every earlier state change and
     /// notification, never on the connection's own loops.</summary>
     public void Notify(Action notify) => _notifications.Writer.TryWrite(notify);
@@ -410,7 +419,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
 
                     if (lifetime.IsCancellationRequested)
                     {
-                        await session.CloseAsync().ConfigureAwait(false);
+                        await session.CloseAsync(_source.ShutdownStatus).ConfigureAwait(false);
                     }
 
                     await session.DisposeAsync().ConfigureAwait(false);
@@ -487,6 +496,9 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
             SetState(ConnectionState.Faulted, reason, error, 0, null);
             _connected.TrySetResult(null);
         }
+
+        // A stopped connection takes no more sockets: a server offering one gets it declined at once.
+        (_source as AcceptedSockets<TEvent>)?.Complete();
     }
 
     /// <summary>Must be called under <see cref="_gate"/>. Queues the change for the dispatcher so

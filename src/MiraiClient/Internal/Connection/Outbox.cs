@@ -79,7 +79,7 @@ internal sealed class Outbox
 
     /// <summary>Sends a close frame once any running write has finished, each wait bounded by <paramref name="timeout"/>.</summary>
     /// <returns>Whether the close frame was sent.</returns>
-    public async Task<bool> CloseOutputAsync(TimeSpan timeout, TimeProvider time)
+    public async Task<bool> CloseOutputAsync(TimeSpan timeout, TimeProvider time, WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null)
     {
         if (!await _writeLock.WaitAsync(timeout).ConfigureAwait(false))
         {
@@ -89,7 +89,7 @@ internal sealed class Outbox
         try
         {
             using var deadline = new CancellationTokenSource(timeout, time);
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, deadline.Token).ConfigureAwait(false);
+            await _socket.CloseOutputAsync(status, description, deadline.Token).ConfigureAwait(false);
             return true;
         }
         finally

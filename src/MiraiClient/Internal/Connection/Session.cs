@@ -31,6 +31,7 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocket? _socket;
     private Outbox? _outbox;
     private Task _supervisor = Task.CompletedTask;
@@ -149,14 +150,16 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
     }
 
     /// <summary>Closes the socket politely, each half bounded by the close timeout, then ends the session.</summary>
+    /// <param name="status">The close status sent (a server going away sends 1001, a refusal 1008).</param>
+    /// <param name="description">The close description sent (never a secret).</param>
     /// <returns>A task that completes when the session has ended.</returns>
-    public async Task CloseAsync()
+    public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null)
     {
         if (_socket is { State: WebSocketState.Open } && _outbox is { } outbox && !_end.Task.IsCompleted)
         {
             try
             {
-                if (await outbox.CloseOutputAsync(_settings.CloseTimeout, _time).ConfigureAwait(false))
+                if (await outbox.CloseOutputAsync(_settings.CloseTimeout, _time, status, description).ConfigureAwait(false))
                 {
                     await _receiveLoop.WaitAsync(_settings.CloseTimeout, _time).ConfigureAwait(false);
                 }
@@ -189,7 +192,8 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
         }
 
         // Nobody may be waiting for this any more; mark it observed so it never surfaces as unobserved.
-        if (_handshake.TrySetException(end.Error ?? new MiraiConnectionException(end.Reason, $"The connection ended before the handshake: {end.Detail}.")))
+        // Typed, so a socket that fails during the handshake ends the attempt and not the connection's life.
+        if (_handshake.TrySetException(end.Error as MiraiConnectionException ?? new MiraiConnectionException(end.Reason, $"The connection ended before the handshake: {end.Detail}.", end.Error)))
         {
             _ = _handshake.Task.Exception;
         }
@@ -213,9 +217,24 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
             Log.BackgroundTaskFailed(_logger, "session shutdown", ex);
         }
 
-        _socket?.Dispose();
-        _cts.Dispose();
+        try
+        {
+            _socket?.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+            // An accepted socket whose server request already ended: nothing is left to release.
+        }
+        finally
+        {
+            _cts.Dispose();
+            _disposed.TrySetResult();
+        }
     }
+
+    /// <summary>Gets a task that completes once the session is disposed and no longer touches its socket (a
+    /// server holds the socket's request open until then). It never faults.</summary>
+    public Task Disposal => _disposed.Task;
 
     /// <summary>Sends a request on this session only (never on a later one), for the protocol's supervisor.</summary>
     /// <param name="frameFor">Encodes the request frame for an id.</param>

@@ -13,6 +13,10 @@ internal abstract class SessionSource<TEvent>
     /// peer that is down is not hammered; a server does not, since the peer dials at its own pace.</summary>
     public abstract bool BacksOff { get; }
 
+    /// <summary>Gets the close status sent when the connection is disposed: a client leaving says 1000, a server
+    /// shutting down says 1001 (going away) so the peer redials when it is back.</summary>
+    public virtual WebSocketCloseStatus ShutdownStatus => WebSocketCloseStatus.NormalClosure;
+
     /// <summary>Opens a session: dials, or waits for the next accepted socket; then runs the session on it
     /// until its handshake is done.</summary>
     /// <exception cref="MiraiConnectionException">The attempt failed.</exception>
@@ -42,7 +46,9 @@ internal sealed class AcceptedSockets<TEvent> : SessionSource<TEvent>
     where TEvent : class
 {
     private readonly Channel<Offer> _offers;
+    private readonly object _gate = new();
     private ConnectionCore<TEvent>? _core;
+    private Session<TEvent>? _latest;
 
     public AcceptedSockets()
     {
@@ -52,6 +58,12 @@ internal sealed class AcceptedSockets<TEvent> : SessionSource<TEvent>
     }
 
     public override bool BacksOff => false;
+
+    public override WebSocketCloseStatus ShutdownStatus => WebSocketCloseStatus.EndpointUnavailable;
+
+    /// <summary>Gets or sets the close status sent when the peer's handshake rejected the session (a wrong key):
+    /// a server cannot refuse such a peer at the upgrade, so it closes the socket with this (default 1008).</summary>
+    public WebSocketCloseStatus RejectionStatus { get; set; } = WebSocketCloseStatus.PolicyViolation;
 
     /// <summary>Binds the source to the connection it feeds (once).</summary>
     public void Bind(ConnectionCore<TEvent> core) => _core = core;
@@ -63,30 +75,71 @@ internal sealed class AcceptedSockets<TEvent> : SessionSource<TEvent>
     public Task<SessionEnd> OfferAsync(WebSocket socket)
     {
         var offer = new Offer(socket);
-        if (_core is not { IsDisposed: false } core || !_offers.Writer.TryWrite(offer))
+        Session<TEvent>? previous;
+        lock (_gate)
         {
-            offer.Decline("the connection has stopped");
-            return offer.Done.Task;
+            // Taken together with the write: the session of the last socket taken is the one this socket
+            // replaces, whether it is still in its handshake or already connected.
+            if (_core is not { IsDisposed: false } || !_offers.Writer.TryWrite(offer))
+            {
+                previous = null;
+                offer.Decline("the connection has stopped");
+                return offer.Done.Task;
+            }
+
+            previous = _latest;
         }
 
-        core.CurrentSession?.End(SessionStage.Protocol, null, new SessionSignals(Reason: DisconnectReason.Replaced, Description: "A newer connection from the same peer replaced this one."));
+        previous?.End(SessionStage.Protocol, null, new SessionSignals(Reason: DisconnectReason.Replaced, Description: "A newer connection from the same peer replaced this one."));
         return offer.Done.Task;
     }
 
     public override async Task OpenAsync(Session<TEvent> session, CancellationToken lifetime)
     {
-        Offer offer;
-        try
+        Offer? offer = null;
+        while (offer is null)
         {
-            offer = await _offers.Reader.ReadAsync(lifetime).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new OperationCanceledException(lifetime);
+            try
+            {
+                if (!await _offers.Reader.WaitToReadAsync(lifetime).ConfigureAwait(false))
+                {
+                    throw new OperationCanceledException(lifetime);
+                }
+            }
+            catch (ChannelClosedException)
+            {
+                throw new OperationCanceledException(lifetime);
+            }
+
+            lock (_gate)
+            {
+                if (_offers.Reader.TryRead(out offer))
+                {
+                    _latest = session;
+                }
+            }
         }
 
-        _ = session.Completion.ContinueWith(static (ended, state) => ((Offer)state!).Done.TrySetResult(ended.Result), offer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        await session.AttachAsync(offer.Socket, lifetime).ConfigureAwait(false);
+        // The server's request for this socket ends only once the session no longer touches the socket: disposing
+        // a socket whose request has ended throws.
+        _ = session.Disposal.ContinueWith(static (_, state) => Released(state!), (offer, session), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            await session.AttachAsync(offer.Socket, lifetime).ConfigureAwait(false);
+        }
+        catch (MiraiConnectionException ex) when (ex.Reason == DisconnectReason.HandshakeRejected)
+        {
+            // The peer dialled in and then rejected what this side sent (mirai-api-http's verify): close with a
+            // status instead of dropping the socket, so the peer's log says why and its redial loop survives.
+            await session.CloseAsync(RejectionStatus, "handshake rejected").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void Released(object state)
+    {
+        var (offer, session) = ((Offer, Session<TEvent>))state;
+        offer.Done.TrySetResult(session.Completion.IsCompleted ? session.Completion.Result : new SessionEnd(DisconnectReason.Stopped, null, "disposed"));
     }
 
     /// <summary>Declines every socket still waiting; called when the connection is disposed.</summary>

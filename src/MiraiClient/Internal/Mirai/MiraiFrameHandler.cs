@@ -60,6 +60,10 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
 
                 _sink.Deliver(item);
                 break;
+            case FrameKind.Response when frame.RequestId == HandshakeRequestId && HandshakeRequestId >= 0 && !_sink.HandshakeCompleted:
+                // Reverse-ws: the reply to the verify this side sent is the handshake, enveloped with its sync id.
+                HandleHandshake(data, message.Length);
+                break;
             case FrameKind.Response:
                 _sink.Reply(frame.RequestId, data);
                 break;

@@ -11,17 +11,28 @@ internal sealed class MiraiProtocol : WireProtocol<MiraiEvent>
     public static readonly ProtocolTelemetry MiraiTelemetry = new("mirai", "command", "mirai.sync_id");
 
     private readonly MiraiSettings _settings;
+    private readonly bool _reverse;
     private int _singleModeLogged;
 
-    public MiraiProtocol(MiraiSettings settings)
+    /// <param name="settings">The settings.</param>
+    /// <param name="reverse">Whether mirai-api-http dialled in (its <c>reverse-ws</c> adapter): then it says
+    /// nothing after the upgrade, and this side sends <c>verify</c> as the handshake request.</param>
+    public MiraiProtocol(MiraiSettings settings, bool reverse = false)
         : base(MiraiTelemetry)
     {
         _settings = settings;
+        _reverse = reverse;
     }
 
     /// <inheritdoc/>
-    /// <remarks>The server's first frame says whether it accepted the verify key and QQ.</remarks>
+    /// <remarks>The server's first frame (or, reversed, its reply to <c>verify</c>) says whether it accepted the
+    /// verify key and QQ.</remarks>
     public override bool AwaitsHandshakeFrame => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Reversed only: <c>verify</c> with all three content keys present (mirai-api-http cannot parse
+    /// the content when one is missing, and then answers code 1 whatever the key).</remarks>
+    public override RequestFrame? EncodeHandshakeRequest(long id) => _reverse ? EncodeVerify(id, _settings.VerifyKey, _settings.QQ) : null;
 
     /// <inheritdoc/>
     /// <remarks>The server runs one connection's commands one at a time.</remarks>
@@ -100,6 +111,44 @@ internal sealed class MiraiProtocol : WireProtocol<MiraiEvent>
             Log.AccountCheckFailed(session.Logger, "sessionInfo", ex);
             return 0;
         }
+    }
+
+    private static RequestFrame EncodeVerify(long id, string? verifyKey, long qq)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("syncId"u8, id.ToString(CultureInfo.InvariantCulture));
+            writer.WriteString("command"u8, "verify"u8);
+            writer.WriteNull("subCommand"u8);
+            writer.WriteStartObject("content"u8);
+            if (verifyKey is null)
+            {
+                writer.WriteNull("verifyKey"u8);
+            }
+            else
+            {
+                writer.WriteString("verifyKey"u8, verifyKey);
+            }
+
+            writer.WriteNull("sessionKey"u8);
+            if (qq == 0)
+            {
+                writer.WriteNull("qq"u8);
+            }
+            else
+            {
+                writer.WriteNumber("qq"u8, qq);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(rented);
+        return new RequestFrame(rented, buffer.WrittenCount);
     }
 
     /// <summary>Gets a session's key (held only in memory, never logged).</summary>
