@@ -18,9 +18,14 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
     private static readonly TimeSpan LearnTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LearnRetryAfter = TimeSpan.FromSeconds(30);
 
+    // The connection learns a single-mode session's account itself right after the handshake and reports it
+    // with the bot's state; the host waits that long for the report before asking the session itself.
+    private static readonly TimeSpan AccountReportWait = TimeSpan.FromSeconds(2);
+
     private readonly CancellationTokenSource _readStop = new();
     private readonly CancellationTokenSource _connectionStop = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<long> _accountReported = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _learnGate = new();
     private Task _pump = Task.CompletedTask;
     private Task _runner = Task.CompletedTask;
@@ -37,6 +42,7 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
     {
         // Log and subscribe before connecting, so neither the first transition nor the first event is missed.
         Bot.Connection.StateChanged += OnStateChanged;
+        Bot.Connection.BotStateChanged += OnBotStateChanged;
         var events = Bot.Connection.GetEventsAsync(_readStop.Token);
         _pump = Task.Run(() => PumpAsync(events), CancellationToken.None);
         _runner = Task.Run(RunConnectionAsync, CancellationToken.None);
@@ -106,6 +112,14 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
         }
     }
 
+    private void OnBotStateChanged(object? sender, BotStateChangedEventArgs e)
+    {
+        if (e.Account != 0)
+        {
+            _accountReported.TrySetResult(e.Account);
+        }
+    }
+
     private void OnStateChanged(object? sender, ConnectionStateChangedEventArgs e)
     {
         // A retry without a change of state is the connection's own news (1003, 1004), not a transition.
@@ -161,9 +175,18 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_connectionStop.Token);
             timeout.CancelAfter(LearnTimeout);
-            var session = await Bot.Connection.GetSessionInfoAsync(timeout.Token).ConfigureAwait(false);
-            Bot.SetQQ(session.QQ.Id);
-            Log.BotQQLearned(logger, Bot.DisplayName, session.QQ.Id);
+            long qq;
+            try
+            {
+                qq = await _accountReported.Task.WaitAsync(AccountReportWait, timeout.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                qq = (await Bot.Connection.GetSessionInfoAsync(timeout.Token).ConfigureAwait(false)).QQ.Id;
+            }
+
+            Bot.SetQQ(qq);
+            Log.BotQQLearned(logger, Bot.DisplayName, qq);
             if (Volatile.Read(ref _connected))
             {
                 _ready.TrySetResult();

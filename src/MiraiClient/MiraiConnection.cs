@@ -120,9 +120,6 @@ public sealed partial class MiraiConnection : IMiraiConnection, IDisposable
     /// <inheritdoc/>
     public long DroppedEventCount => _core.DroppedEventCount;
 
-    /// <summary>Gets the current session's key, for tests of secret handling only.</summary>
-    internal string? SessionKey => MiraiProtocol.SessionKeyOf(_core.CurrentSession);
-
     /// <summary>Gets the number of live event subscriptions.</summary>
     internal int SubscriberCount => _core.SubscriberCount;
 

@@ -649,7 +649,7 @@ public class ConnectionTests(ITestOutputHelper output) : ConnectionTestBase(outp
         var backend = await StartBackendAsync();
         var connection = CreateConnection(FastOptions(backend.Uri));
         await Within(connection.ConnectAsync(TestToken));
-        var key = AssemblyMonitor.Secret(connection.SessionKey!);
+        var key = AssemblyMonitor.Secret((await Within(connection.GetSessionInfoAsync(TestToken))).SessionKey);
         Assert.Equal(8, key.Length);
         await Within(connection.AboutAsync(TestToken));
         Assert.DoesNotContain(key, Logs.AllText, StringComparison.Ordinal);

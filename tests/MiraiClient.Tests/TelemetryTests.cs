@@ -179,7 +179,7 @@ public sealed class TelemetryTests(ITestOutputHelper output) : ConnectionTestBas
         var connection = CreateConnection(options);
         await Within(connection.ConnectAsync(TestToken));
         await Within(connection.AboutAsync(TestToken));
-        var session = connection.SessionKey!;
+        var session = (await Within(connection.GetSessionInfoAsync(TestToken))).SessionKey;
         var everything = string.Join("|", _measurements.SelectMany(m => m.Tags.Values.Select(v => v?.ToString())))
             + string.Join("|", _activities.SelectMany(a => a.TagObjects.Select(t => t.Value?.ToString())));
         Assert.DoesNotContain(key, everything, StringComparison.Ordinal);

@@ -30,7 +30,7 @@ public class UploadTests(ITestOutputHelper output) : ConnectionTestBase(output)
         var upload = Assert.Single(backend.ReceivedUploads);
         Assert.Equal("/uploadImage", upload.Route);
         Assert.Equal("group", upload.Fields["type"]);
-        Assert.Equal(connection.SessionKey, upload.Fields["sessionKey"]);
+        Assert.Equal((await Within(connection.GetSessionInfoAsync(TestToken))).SessionKey, upload.Fields["sessionKey"]);
         Assert.Equal("cat.png", upload.Files["img"].FileName);
         Assert.Equal(bytes, upload.Files["img"].Content);
     }

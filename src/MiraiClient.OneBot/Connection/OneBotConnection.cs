@@ -26,6 +26,7 @@ public sealed class OneBotConnection : IOneBotConnection, IDisposable
     internal const string LoggerCategory = "MiraiClient.OneBot.OneBotConnection";
 
     private readonly ConnectionCore<OneBotEvent> _core;
+    private readonly OneBotProtocol _protocol;
     private readonly OneBotActions _actions;
 
     /// <summary>Initializes a new instance of the <see cref="OneBotConnection"/> class. Nothing happens on the
@@ -47,7 +48,8 @@ public sealed class OneBotConnection : IOneBotConnection, IDisposable
         }
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LoggerCategory);
-        _core = new ConnectionCore<OneBotEvent>(settings.Connection, new OneBotProtocol(settings), logger, random: null, this, typeof(OneBotConnection));
+        _protocol = new OneBotProtocol(settings);
+        _core = new ConnectionCore<OneBotEvent>(settings.Connection, _protocol, logger, random: null, this, typeof(OneBotConnection));
         _actions = new OneBotActions(new OneBotInvoker(new CommandInvoker<OneBotEvent>(_core), settings));
     }
 
@@ -91,27 +93,13 @@ public sealed class OneBotConnection : IOneBotConnection, IDisposable
     public BotState BotState => _core.BotState;
 
     /// <inheritdoc/>
-    public long SelfId
-    {
-        get
-        {
-            // The last account learned stays known between connections.
-            if (_core.CurrentSession?.Handler is OneBotFrameHandler { SelfId: not 0 } handler)
-            {
-                Volatile.Write(ref _lastSelfId, handler.SelfId);
-            }
-
-            return Volatile.Read(ref _lastSelfId);
-        }
-    }
+    public long SelfId => _protocol.SelfId;
 
     /// <inheritdoc/>
     public Exception? LastError => _core.LastError;
 
     /// <inheritdoc/>
     public long DroppedEventCount => _core.DroppedEventCount;
-
-    private long _lastSelfId;
 
     /// <inheritdoc/>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => _core.ConnectAsync(cancellationToken);

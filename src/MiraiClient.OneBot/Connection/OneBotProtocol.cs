@@ -17,6 +17,7 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
     public static readonly ProtocolTelemetry OneBotTelemetry = new("onebot", "action", "onebot.echo");
 
     private readonly OneBotSettings _settings;
+    private long _selfId;
 
     public OneBotProtocol(OneBotSettings settings)
         : base(OneBotTelemetry)
@@ -48,7 +49,12 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
         return new UriBuilder(endpoint) { Query = (query.Length == 0 ? "" : query + "&") + "access_token=" + Uri.EscapeDataString(token) }.Uri;
     }
 
-    public override FrameHandler<OneBotEvent> CreateFrameHandler(IFrameSink<OneBotEvent> sink) => new OneBotFrameHandler(sink);
+    /// <summary>Gets the account the implementation spoke for on the most recent handshake (0 before the first):
+    /// it stays known while the connection is between sockets.</summary>
+    public long SelfId => Volatile.Read(ref _selfId);
+
+    public override FrameHandler<OneBotEvent> CreateFrameHandler(IFrameSink<OneBotEvent> sink) =>
+        new OneBotFrameHandler(sink, account => Volatile.Write(ref _selfId, account));
 
     public override RequestFrame? EncodeHandshakeRequest(long id) => OneBotRequestEncoder.Encode<NoParams>(id, "get_login_info", null, null);
 
@@ -61,6 +67,16 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
     public override bool IsFatal(SessionEnd end) =>
         end.Reason == DisconnectReason.HandshakeRejected
         || (end.Reason == DisconnectReason.ConnectFailed && FindStatus(end.Error) is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+
+    /// <inheritdoc/>
+    /// <remarks>A refused upgrade only says "HTTP 401"; the error names the likely cause (never the token).</remarks>
+    public override Exception? DescribeFatal(SessionEnd end) =>
+        end.Reason == DisconnectReason.ConnectFailed && FindStatus(end.Error) is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            ? new MiraiConnectionException(
+                DisconnectReason.ConnectFailed,
+                $"The OneBot implementation refused the connection with HTTP {(int)FindStatus(end.Error)!.Value} ({(_settings.AccessToken is null ? "no access token was sent" : "the access token was rejected")}); check OneBotConnectionOptions.AccessToken.",
+                end.Error)
+            : end.Error;
 
     public override long AccountOf(Session<OneBotEvent> session) => ((OneBotFrameHandler)session.Handler).SelfId;
 
@@ -120,14 +136,20 @@ internal readonly record struct AccountSignal(AccountChange Kind, long Account, 
 
 /// <summary>Classifies one socket's inbound OneBot frames: events by <c>post_type</c>, responses by echo (the
 /// handshake's among them), NapCat's stream chunks (skipped until the final frame), and in-band token rejections.</summary>
+/// <remarks>Implementations send the lifecycle <c>connect</c> event (and heartbeats) before they answer
+/// <c>get_login_info</c>; such events are held until the answer arrives, because the engine takes any delivered
+/// event as proof that the handshake succeeded, and because the account must be known to check theirs.</remarks>
 internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
 {
     private readonly IFrameSink<OneBotEvent> _sink;
+    private readonly Action<long> _learned;
+    private List<OneBotEvent>? _early = [];
     private bool? _online;
 
-    public OneBotFrameHandler(IFrameSink<OneBotEvent> sink)
+    public OneBotFrameHandler(IFrameSink<OneBotEvent> sink, Action<long> learned)
     {
         _sink = sink;
+        _learned = learned;
     }
 
     /// <summary>Gets the account this socket speaks for (from <c>get_login_info</c>), or 0 until known.</summary>
@@ -152,12 +174,19 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
         if (frame.Kind == OneBotFrameKind.Event)
         {
             var item = frame.Event!;
-            Observe(item);
             if (item is OneBotUnknownEvent unknown)
             {
                 Log.UnknownEvent(_sink.Logger, unknown.PostType);
             }
 
+            if (_early is { } early)
+            {
+                // Before the handshake's answer (bounded by the handshake timeout).
+                early.Add(item);
+                return;
+            }
+
+            Observe(item);
             _sink.Deliver(item);
             return;
         }
@@ -165,6 +194,7 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
         var response = frame.Response;
         if (response.RetCode is 1401 or 1403 && !_sink.HandshakeCompleted)
         {
+            _early = null;
             // NapCat and LLBot accept the upgrade, then reject the token in-band and close.
             _sink.RejectHandshake(new MiraiConnectionException(
                 DisconnectReason.HandshakeRejected,
@@ -200,11 +230,22 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
         {
             var login = OneBotReplyShape.Data(OneBotJsonContext.Default.LoginInfo).Read("get_login_info", message, response);
             SelfId = login.UserId;
-            _sink.AcceptHandshake();
+            _learned(login.UserId);
         }
         catch (MiraiException ex)
         {
+            _early = null;
             _sink.RejectHandshake(new MiraiConnectionException(DisconnectReason.ProtocolError, $"The first call on the new socket (get_login_info) failed: {ex.Message}", ex));
+            return;
+        }
+
+        _sink.AcceptHandshake();
+        var early = _early;
+        _early = null;
+        foreach (var item in early ?? [])
+        {
+            Observe(item);
+            _sink.Deliver(item);
         }
     }
 

@@ -114,7 +114,7 @@ public class BotHostTests(ITestOutputHelper output) : HostedBotTestBase(output)
         await WaitUntilAsync(() => Logs.Lines.Any(l => l.EventId.Id == 2009 && l.Message.Contains("-> Disposed", StringComparison.Ordinal)));
         var changes = Logs.Lines.Where(l => l.EventId.Id == 2009).ToList();
         Assert.All(changes, l => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, l.Level));
-        Assert.Equal("Bot default: Disconnected -> Connecting (None)", changes[0].Message);
+        Assert.Equal("Bot default: NotStarted -> Connecting (None)", changes[0].Message);
         Assert.Contains(changes, l => l.Message == "Bot default: Connecting -> Connected (None)");
         Assert.True(changes[^1].Message.EndsWith("-> Disposed (Stopped)", StringComparison.Ordinal), string.Join("\n", changes.Select(c => c.Message)));
     }

@@ -97,6 +97,9 @@ public abstract class ConnectionTestBase : IAsyncLifetime
             MaxDelay = TimeSpan.FromMilliseconds(400),
         },
         Heartbeat = new HeartbeatOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(1) },
+
+        // These tests send bursts to prove other things; pacing has its own tests (PacingTests, SendLimiterTests).
+        SendRateLimit = new SendRateLimitOptions { Enabled = false },
     };
 
     protected MiraiConnection CreateConnection(MiraiConnectionOptions options, Func<double>? random = null) =>

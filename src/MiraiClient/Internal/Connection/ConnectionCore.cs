@@ -432,7 +432,7 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
                 Log.DisconnectedDetail(_logger, end.Reason, end.Error);
                 if (_protocol.IsFatal(end))
                 {
-                    Fault(end.Error ?? new MiraiConnectionException(end.Reason, end.Detail), end.Reason);
+                    Fault(_protocol.DescribeFatal(end) ?? new MiraiConnectionException(end.Reason, end.Detail), end.Reason);
                     return;
                 }
 

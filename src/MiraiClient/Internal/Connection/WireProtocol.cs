@@ -68,6 +68,10 @@ internal abstract class WireProtocol<TEvent>
     /// rejects, such as a wrong key) instead of being retried.</summary>
     public abstract bool IsFatal(SessionEnd end);
 
+    /// <summary>Gets the error a fatal end leaves the connection with (default: the end's own error); a protocol
+    /// may name the likely cause, such as a rejected key.</summary>
+    public virtual Exception? DescribeFatal(SessionEnd end) => end.Error;
+
     /// <summary>Gets the account a connected session speaks for, for the log (0 when it is not known yet).</summary>
     public virtual long AccountOf(Session<TEvent> session) => 0;
 
