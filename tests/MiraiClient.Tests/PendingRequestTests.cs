@@ -28,10 +28,10 @@ public class PendingRequestTests(ITestOutputHelper output) : ConnectionTestBase(
             blockedThread = Environment.CurrentManagedThreadId;
             entered.Set();
             release.Wait(Bound * 2);
-        });
+        }, TestToken);
         try
         {
-            Assert.True(entered.Wait(Bound), "the first command's continuation never ran");
+            Assert.True(entered.Wait(Bound, TestToken), "the first command's continuation never ran");
 
             // While it blocks, the loop must still receive: replies to other commands, and events.
             var about = await Within(connection.AboutAsync(TestToken));
@@ -77,7 +77,7 @@ public class PendingRequestTests(ITestOutputHelper output) : ConnectionTestBase(
                     await connection.AboutAsync(TestToken);
                     entered.Signal();
                     release.Wait(Bound * 2);
-                }));
+                }, TestToken));
                 Assert.True(SpinWait.SpinUntil(() => entered.CurrentCount < started, Bound), $"continuation {i} never ran");
             }
 
