@@ -15,9 +15,14 @@ namespace MiraiClient.Internal;
 /// the socket's pending receive (<c>Session.ReceiveThenComplete</c>): the thread is no longer the loop's, so a
 /// continuation that blocks holds up nothing but itself. Whoever settles the request first wins
 /// (<see cref="IsSettled"/>); the others see <see langword="false"/>.</para>
-/// <para><b>Why</b>: round-trip latency with one command in flight, the figure the load test judges against a
-/// hand-written <c>ClientWebSocket</c> client (≤ 1.15× its p50; benchmarks/RESULTS.md, "Round trips: the reply's
-/// thread hop"). One object per request instead of two is a side effect.</para>
+/// <para><b>Why</b>: round-trip latency with one command in flight, which the load test judges against a
+/// hand-written <c>ClientWebSocket</c> client (p50 ≤ 1.15× its). Measured with the load test's round trips
+/// (<c>MiraiClient.LoadTest</c>, one request in flight, <c>--token linked</c>, 2026-12-01): the thread-pool work
+/// items per request fell from 2.00 to 1.00 (the hand-written client: 2.00), for sendGroupMessage and for
+/// OneBot's send_group_msg alike; that count is what the latency pays for when the cores are busy. On a
+/// 2-core machine loaded by other builds the p50 itself was too noisy to rank (see benchmarks/README.md,
+/// "Round trips and the caller's token"). One object per request instead of two is a side effect (867 → 851
+/// bytes per request).</para>
 /// </remarks>
 internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
 {
