@@ -24,20 +24,20 @@ internal sealed class Family
         ],
     };
 
-    /// <summary>OneBot v11: the limit and the best practice for now; the SDK's OneBot connection is added
-    /// here (with <see cref="Sdk"/> set) once it exists.</summary>
+    /// <summary>OneBot v11: the limit, the best practice and the SDK's <c>OneBotConnection</c>.</summary>
     public static readonly Family OneBot = new()
     {
         Key = "onebot",
         Title = "OneBot v11 (forward WebSocket, universal path)",
         Protocol = OneBotProtocol.Instance,
         RoundTrip = "send_group_msg",
-        Sdk = null,
+        Sdk = "onebot",
         SdkTitle = "OneBotConnection",
         Contestants =
         [
             new("raw", "raw ClientWebSocket, discard (physical limit)", "raw ClientWebSocket (physical limit)", () => new OneBotRawContestant(decode: false)),
             new("stj", "raw + STJ source-gen records (best practice)", "raw + STJ source-gen records", () => new OneBotRawContestant(decode: true)),
+            new("onebot", "OneBotConnection, await foreach", "OneBotConnection Messages.SendGroupMessageAsync", () => new OneBotSdkContestant()),
         ],
     };
 

@@ -10,7 +10,7 @@ namespace MiraiClient.LoadTest;
 
 /// <summary>OneBot v11 over a forward WebSocket's universal path with ClientWebSocket and nothing on top:
 /// discard (the physical limit), or STJ source-generated records decoded inline (the best-practice limit).
-/// The SDK's own OneBot contestant joins this family when the SDK speaks OneBot.</summary>
+/// The SDK's own contestant in this family is <see cref="OneBotSdkContestant"/>.</summary>
 internal sealed class OneBotRawContestant(bool decode) : Contestant
 {
     private static readonly byte[] ResponsePrefix = "{\"status\""u8.ToArray();
@@ -25,7 +25,7 @@ internal sealed class OneBotRawContestant(bool decode) : Contestant
         await ReceiveAsync(socket, buffer);
         var check = new EventCheck(Workload.OneBot, bytesOnly: !decode);
         var meter = Meter.Start();
-        await socket.SendAsync(Encoding.UTF8.GetBytes(Workload.OneBotLoginInfoRequest(0)), WebSocketMessageType.Text, true, CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes(Workload.OneBotStatusRequest(0)), WebSocketMessageType.Text, true, CancellationToken.None);
         while (check.Seen < events)
         {
             var count = await ReceiveAsync(socket, buffer);
@@ -75,7 +75,7 @@ internal sealed class OneBotRawContestant(bool decode) : Contestant
         return sample;
     }
 
-    public override async Task<(Func<CancellationToken, Task<int>> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
+    public override async Task<(Func<CancellationToken, Task> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
     {
         var socket = NewSocket();
         await socket.ConnectAsync(uri, CancellationToken.None);

@@ -127,7 +127,7 @@ var callerBytes = Tokens.CallerBytesPerCall(token);
 
 await using var server = await Server.StartAsync();
 Console.WriteLine($"MiraiClient load test: {(smoke ? "smoke" : "full")} run, {reps} repetition(s), {events:N0} events, {sequential:N0} sequential and {concurrent:N0} concurrent requests per contestant; server {server.BaseUri}");
-Console.WriteLine($"MiraiConnection event buffer: {capacity} events per subscriber");
+Console.WriteLine($"SDK connections' event buffer: {capacity} events per subscriber");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 var workloadLines = new List<string> { $"workload: {Workload.Describe()} (--seed {workload.Seed} --senders {workload.Senders} --groups {workload.Groups} --variants {workload.Variants})" };
 foreach (var family in families)
@@ -239,7 +239,7 @@ static string Help() => """
       --warmup N            events of the warm-up connection (100000; smoke 2000)
       --sequential N        round trips with 1 in flight (10000; smoke 200)
       --concurrent N        round trips with 64 in flight, in total (128000; smoke 640)
-      --contestants a,b     only these (mirai: raw,stj,peer,mirai; onebot: raw,stj)
+      --contestants a,b     only these (mirai: raw,stj,peer,mirai; onebot: raw,stj,onebot)
       --protocol P          mirai, onebot or all (mirai; smoke all)
 
     workload (the same seeded frames reach every contestant)
@@ -253,8 +253,10 @@ static string Help() => """
                               linked    a linked source per call from a long-lived one (default)
                               deadline  linked, plus a 30 s CancelAfter per call
 
+    the SDK's connections
+      --capacity N          event buffer per subscriber, MiraiConnection and OneBotConnection (the SDK's default)
+
     MiraiConnection only
-      --capacity N          event buffer per subscriber (the SDK's default)
       --memory-events N     events of the memory-drift run (1000000; smoke 10000)
       --reconnects N        reconnect cycles measured (1000; smoke 10)
       --no-frozen           skip the frozen-backend detection (about 18 s; skipped in smoke)

@@ -24,6 +24,10 @@ internal abstract class ServerProtocol
     /// <returns>The reply's length, or 0 to send nothing.</returns>
     public abstract int Reply(ReadOnlySpan<byte> request, byte[] output, ref int counter);
 
+    /// <summary>Whether this request starts a stream (the ones before it are only answered): a client's own
+    /// handshake call must not start the clock before the client is ready to measure.</summary>
+    public virtual bool StartsStream(ReadOnlySpan<byte> request) => true;
+
     public static ServerProtocol For(string route) => route switch
     {
         "m" => MiraiProtocol.Instance,
@@ -87,6 +91,33 @@ internal sealed class OneBotProtocol : ServerProtocol
     public override byte[] Greeting => Workload.OneBotGreeting;
 
     public override EventFrames Events => Workload.OneBot;
+
+    /// <summary>Any action but <c>get_login_info</c>, which the SDK's connection calls as its handshake on every
+    /// new socket; the hand-written contestants start the stream with <c>get_status</c>.</summary>
+    public override bool StartsStream(ReadOnlySpan<byte> request)
+    {
+        var reader = new Utf8JsonReader(request);
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("action"u8))
+                {
+                    reader.Read();
+                    return !reader.ValueTextEquals("get_login_info"u8);
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return true;
+    }
 
     public override int Reply(ReadOnlySpan<byte> request, byte[] output, ref int counter)
     {

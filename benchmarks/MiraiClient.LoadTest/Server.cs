@@ -19,7 +19,7 @@ namespace MiraiClient.LoadTest;
 /// pre-encoded, replies are built from a template. What it speaks is a <see cref="ServerProtocol"/>.</summary>
 /// <remarks>The protocol and mode are in the path, <c>/{protocol}/{mode}/{arg}/...</c> (<c>m</c>:
 /// mirai-api-http, clients append <c>all</c>; <c>o</c>: OneBot v11, clients use the path as it is):
-/// <c>stream/N</c> answers the first request, then pushes N events as fast as the socket takes them;
+/// <c>stream/N</c> answers the first request (for OneBot, the first but a <c>get_login_info</c>), then pushes N events as fast as the socket takes them;
 /// <c>echo/0</c> answers every request; <c>drop/ms</c> aborts each connection that long after its
 /// greeting; <c>freeze/0</c> goes silent after the greeting.</remarks>
 internal sealed class Server : IAsyncDisposable
@@ -161,16 +161,25 @@ internal sealed class Server : IAsyncDisposable
 
     private static async Task StreamAsync(ServerProtocol protocol, WebSocket socket, long events, byte[] buffer, byte[] output, CancellationToken ct)
     {
-        // The first request starts the stream, so the client's clock starts with it.
+        // The first request that starts a stream (for OneBot: not the handshake's get_login_info) starts it,
+        // so the client's clock starts with it; requests before it are only answered.
         var messageId = 0;
-        var count = await ReceiveAsync(socket, buffer, ct);
-        if (count < 0)
+        while (true)
         {
-            return;
+            var count = await ReceiveAsync(socket, buffer, ct);
+            if (count < 0)
+            {
+                return;
+            }
+
+            var length = protocol.Reply(buffer.AsSpan(0, count), output, ref messageId);
+            await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
+            if (protocol.StartsStream(buffer.AsSpan(0, count)))
+            {
+                break;
+            }
         }
 
-        var length = protocol.Reply(buffer.AsSpan(0, count), output, ref messageId);
-        await socket.SendAsync(output.AsMemory(0, length), WebSocketMessageType.Text, true, ct);
         var frames = protocol.Events.Frames;
         for (long i = 0; i < events; i++)
         {

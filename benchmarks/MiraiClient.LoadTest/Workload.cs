@@ -54,12 +54,13 @@ internal static class Workload
     public static string AboutRequest(long id) =>
         "{\"syncId\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\",\"command\":\"about\",\"subCommand\":null,\"content\":null}";
 
-    // OneBot v11: the lifecycle event every implementation sends on connect, and the two actions.
+    // OneBot v11: the lifecycle event every implementation sends on connect, and the actions the contestants send.
     public static byte[] OneBotGreeting { get; } = """{"time":1767225600,"self_id":10001000,"post_type":"meta_event","meta_event_type":"lifecycle","sub_type":"connect"}"""u8.ToArray();
 
     public static string OneBotRequest(long id) =>
         "{\"action\":\"send_group_msg\",\"params\":{\"group_id\":987654321,\"message\":[{\"type\":\"text\",\"data\":{\"text\":\"pong 你好\"}}]},\"echo\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\"}";
 
-    public static string OneBotLoginInfoRequest(long id) =>
-        "{\"action\":\"get_login_info\",\"echo\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\"}";
+    /// <summary>Starts a stream (the server lets <c>get_login_info</c>, the SDK's handshake, pass).</summary>
+    public static string OneBotStatusRequest(long id) =>
+        "{\"action\":\"get_status\",\"echo\":\"" + id.ToString(CultureInfo.InvariantCulture) + "\"}";
 }

@@ -146,7 +146,7 @@ internal sealed class CommandInvoker<TEvent>
                     var frame = unsent.Value;
                     unsent = null;
                     session.Post(frame, pending, name);
-                    reply = await pending.Task.ConfigureAwait(false);
+                    reply = await pending.WaitAsync().ConfigureAwait(false);
                 }
 
                 try

@@ -52,7 +52,7 @@ internal sealed class Outbox
 
     /// <summary>Queues a frame and takes ownership of it: it goes back to the pool once written, skipped or dropped.</summary>
     /// <param name="frame">The frame.</param>
-    /// <param name="request">The request the frame carries; once it has completed before its turn, the frame is skipped.</param>
+    /// <param name="request">The request the frame carries; once it has settled (cancelled, failed) before its turn, the frame is skipped.</param>
     /// <param name="name">The request's name, reported as sent once written; <see langword="null"/> for probes.</param>
     public void Post(RequestFrame frame, PendingRequest? request, string? name)
     {
@@ -139,7 +139,7 @@ internal sealed class Outbox
 
                 try
                 {
-                    if (next.Request?.Task.IsCompleted == true)
+                    if (next.Request?.IsSettled == true)
                     {
                         // Its caller gave up before the frame's turn: the server never sees it.
                         continue;

@@ -1,15 +1,41 @@
+using System.Threading.Tasks.Sources;
+
 namespace MiraiClient.Internal;
 
-/// <summary>A request waiting for its reply. It is the reply's completion source itself (one object fewer per
-/// request), and disposing it removes it from the map it was registered in, so every exit path of a caller
-/// cleans up with one <c>using</c>.</summary>
-internal sealed class PendingRequest : TaskCompletionSource<byte[]>, IDisposable
+/// <summary>A request waiting for its reply, awaited once through <see cref="WaitAsync"/>; disposing it removes it
+/// from the map it was registered in, so every exit path of a caller cleans up with one <c>using</c>.</summary>
+/// <remarks>
+/// <para><b>Replaces</b> a <see cref="TaskCompletionSource{TResult}"/> created with
+/// <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>, which handed every reply's continuation to the
+/// thread pool: one thread hop per round trip, on the critical path of every command's latency.</para>
+/// <para><b>How</b>: a <see cref="ManualResetValueTaskSourceCore{TResult}"/> whose continuations run asynchronously
+/// by default, exactly as before, for every way a request ends (cancellation, deadline, the session's end, a
+/// reply seen while more input is already buffered). Only the receive loop's <see cref="CompleteInline"/> runs the
+/// caller's continuation on the current thread, and only after the loop has registered its own continuation with
+/// the socket's pending receive (<c>Session.ReceiveThenComplete</c>): the thread is no longer the loop's, so a
+/// continuation that blocks holds up nothing but itself. Whoever settles the request first wins
+/// (<see cref="IsSettled"/>); the others see <see langword="false"/>.</para>
+/// <para><b>Why</b>: round-trip latency with one command in flight, which the load test judges against a
+/// hand-written <c>ClientWebSocket</c> client (p50 ≤ 1.15× its). Measured with the load test's round trips
+/// (<c>MiraiClient.LoadTest</c>, one request in flight, <c>--token linked</c>, 2026-12-01): the thread-pool work
+/// items per request fell from 2.00 to 1.00 (the hand-written client: 2.00), for sendGroupMessage and for
+/// OneBot's send_group_msg alike; that count is what the latency pays for when the cores are busy. On a
+/// 2-core machine loaded by other builds the p50 itself was too noisy to rank (see benchmarks/README.md,
+/// "Round trips and the caller's token"). One object per request instead of two is a side effect (867 → 851
+/// bytes per request).</para>
+/// </remarks>
+internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
 {
+    private const int Waiting = 0;
+    private const int Settled = 1;
+
     private readonly PendingRequests _owner;
+    private ManualResetValueTaskSourceCore<byte[]> _core = new() { RunContinuationsAsynchronously = true };
+    private byte[]? _claimedReply;
+    private int _state;
     private volatile bool _written;
 
     internal PendingRequest(PendingRequests owner, long id, long registeredAt, long deadline)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _owner = owner;
         Id = id;
@@ -29,11 +55,91 @@ internal sealed class PendingRequest : TaskCompletionSource<byte[]>, IDisposable
     /// <summary>Gets whether its frame reached the socket (set by the outbox).</summary>
     public bool Written => _written;
 
+    /// <summary>Gets whether its outcome is decided (a reply, a cancellation or an error), even if its
+    /// continuation has not run yet.</summary>
+    public bool IsSettled => Volatile.Read(ref _state) != Waiting;
+
     /// <summary>Records that the frame was written.</summary>
     public void MarkWritten() => _written = true;
 
+    /// <summary>The reply, or the request's error; await it once.</summary>
+    public ValueTask<byte[]> WaitAsync() => new(this, _core.Version);
+
+    /// <summary>Completes the request with a reply; its continuation runs on the thread pool.</summary>
+    /// <returns>Whether this call settled it.</returns>
+    public bool TrySetResult(byte[] reply)
+    {
+        if (!TrySettle())
+        {
+            return false;
+        }
+
+        _core.SetResult(reply);
+        return true;
+    }
+
+    /// <summary>Cancels the request; its continuation runs on the thread pool, never inside the caller of
+    /// <see cref="CancellationTokenSource.Cancel()"/>.</summary>
+    /// <returns>Whether this call settled it.</returns>
+    public bool TrySetCanceled(CancellationToken token) => TrySetException(new OperationCanceledException(token));
+
+    /// <summary>Fails the request; its continuation runs on the thread pool.</summary>
+    /// <returns>Whether this call settled it.</returns>
+    public bool TrySetException(Exception error)
+    {
+        if (!TrySettle())
+        {
+            return false;
+        }
+
+        _core.SetException(error);
+        return true;
+    }
+
+    /// <summary>Settles the request with a reply whose continuation is to run later, by
+    /// <see cref="CompleteInline"/> or <see cref="CompleteClaimed"/>.</summary>
+    /// <returns>Whether this call settled it (false: it was cancelled or failed first).</returns>
+    internal bool TryClaim(byte[] reply)
+    {
+        if (!TrySettle())
+        {
+            return false;
+        }
+
+        _claimedReply = reply;
+        return true;
+    }
+
+    /// <summary>Completes a claimed request, its continuation on the thread pool.</summary>
+    internal void CompleteClaimed() => _core.SetResult(TakeClaimedReply());
+
+    /// <summary>Completes a claimed request and runs its continuation on this thread, now. Only for a thread
+    /// that no other work depends on: the receive loop calls it once its own continuation is registered elsewhere.</summary>
+    internal void CompleteInline()
+    {
+        var reply = TakeClaimedReply();
+        _core.RunContinuationsAsynchronously = false;
+        _core.SetResult(reply);
+    }
+
     /// <summary>Removes the request from its map; idempotent.</summary>
     public void Dispose() => _owner.Remove(this);
+
+    byte[] IValueTaskSource<byte[]>.GetResult(short token) => _core.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<byte[]>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<byte[]>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    private bool TrySettle() => Interlocked.CompareExchange(ref _state, Settled, Waiting) == Waiting;
+
+    private byte[] TakeClaimedReply()
+    {
+        var reply = _claimedReply ?? throw new InvalidOperationException("The request was not claimed with a reply.");
+        _claimedReply = null;
+        return reply;
+    }
 }
 
 /// <summary>
@@ -91,9 +197,20 @@ internal sealed class PendingRequests
         return pending;
     }
 
-    /// <summary>Completes the request with this id with a copy of the reply.</summary>
+    /// <summary>Completes the request with this id with a copy of the reply; its continuation runs on the thread pool.</summary>
     /// <returns>Whether a waiting request matched.</returns>
     public bool TryComplete(long id, ReadOnlySpan<byte> reply)
+    {
+        var claimed = TryClaim(id, reply);
+        claimed?.CompleteClaimed();
+        return claimed is not null;
+    }
+
+    /// <summary>Takes the request with this id out of the map and settles it with a copy of the reply, leaving
+    /// the caller to complete it (<see cref="PendingRequest.CompleteInline"/> or
+    /// <see cref="PendingRequest.CompleteClaimed"/>) exactly once.</summary>
+    /// <returns>The request, or <see langword="null"/> when none waits for this id any more.</returns>
+    public PendingRequest? TryClaim(long id, ReadOnlySpan<byte> reply)
     {
         PendingRequest? pending;
         lock (_gate)
@@ -101,11 +218,11 @@ internal sealed class PendingRequests
             if (!_entries.Remove(id, out pending))
             {
                 _abandoned?.Remove(id);
-                return false;
+                return null;
             }
         }
 
-        return pending.TrySetResult(reply.ToArray());
+        return pending.TryClaim(reply.ToArray()) ? pending : null;
     }
 
     /// <summary>Completes the oldest written request still unanswered with a copy of a reply that carries no
@@ -174,11 +291,7 @@ internal sealed class PendingRequests
 
         foreach (var pending in orphans)
         {
-            // Nobody may be waiting any more; mark it observed so it never surfaces as unobserved.
-            if (pending.TrySetException(error(pending)))
-            {
-                _ = pending.Task.Exception;
-            }
+            _ = pending.TrySetException(error(pending));
         }
     }
 

@@ -251,7 +251,7 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
         Post(frameFor(id), pending, name);
         try
         {
-            return await pending.Task.WaitAsync(timeout, _time).ConfigureAwait(false);
+            return await pending.WaitAsync().AsTask().WaitAsync(timeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -273,7 +273,21 @@ internal sealed partial class Session<TEvent> : IFrameSink<TEvent>, IAsyncDispos
 
     void IFrameSink<TEvent>.Reply(long requestId, ReadOnlySpan<byte> reply)
     {
-        if (!Requests.TryComplete(requestId, reply) && (requestId != Volatile.Read(ref _probeId) || requestId < 0))
+        var claimed = Requests.TryClaim(requestId, reply);
+        if (claimed is not null)
+        {
+            // On the receive loop, the caller's continuation waits for the loop's next receive (see
+            // Session.Receive.cs); a reply from anywhere else completes at once, on the pool.
+            if (_handlingFrame)
+            {
+                DeferReply(claimed);
+            }
+            else
+            {
+                claimed.CompleteClaimed();
+            }
+        }
+        else if (requestId != Volatile.Read(ref _probeId) || requestId < 0)
         {
             Log.UnmatchedReply(_logger, requestId);
         }
