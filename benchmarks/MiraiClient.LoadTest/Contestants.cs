@@ -632,9 +632,9 @@ internal sealed class PeerContestant : Contestant
 }
 
 /// <summary>The SDK as a bot uses it: <c>await foreach</c> over typed events, typed sends.</summary>
-internal sealed class MiraiContestant : Contestant
+internal sealed class MiraiContestant(bool paced = false) : Contestant
 {
-    public override string Name => "mirai";
+    public override string Name => paced ? "mirai-paced" : "mirai";
 
     /// <summary>Gets or sets the per-subscriber buffer (the load test's --capacity).</summary>
     public static int Capacity { get; set; } = new MiraiConnectionOptions().EventBufferCapacity;
@@ -650,9 +650,27 @@ internal sealed class MiraiContestant : Contestant
         SendRateLimit = new() { Enabled = false },
     };
 
+    /// <summary>Pacing on, with allowances no round trip of the load test can spend (10,000 at once, refilled
+    /// every 100 ns): what the limiter costs when it does not limit.</summary>
+    public static MiraiConnectionOptions PacedOptions(Uri uri)
+    {
+        var options = Options(uri);
+        options.SendRateLimit = new()
+        {
+            Enabled = true,
+            AccountBurst = 10_000,
+            AccountInterval = TimeSpan.FromTicks(1),
+            ConversationBurst = 10_000,
+            ConversationInterval = TimeSpan.FromTicks(1),
+        };
+        return options;
+    }
+
+    private MiraiConnectionOptions OptionsFor(Uri uri) => paced ? PacedOptions(uri) : Options(uri);
+
     public override async Task<Sample> IngestAsync(Uri uri, long events)
     {
-        await using var connection = new MiraiConnection(Options(uri));
+        await using var connection = new MiraiConnection(OptionsFor(uri));
         var subscription = connection.GetEventsAsync<GroupMessage>();
         await connection.ConnectAsync();
         var check = new EventCheck(Workload.Mirai, bytesOnly: false);
@@ -704,7 +722,7 @@ internal sealed class MiraiContestant : Contestant
 
     public override async Task<(Func<CancellationToken, Task> RoundTrip, Func<Task> Close)> ConnectEchoAsync(Uri uri)
     {
-        var connection = new MiraiConnection(Options(uri));
+        var connection = new MiraiConnection(OptionsFor(uri));
         await connection.ConnectAsync();
         MessageChain chain = Workload.ReplyText;
         return (ct => connection.SendGroupMessageAsync(Workload.GroupTarget, chain, null, ct), async () => await connection.DisposeAsync());

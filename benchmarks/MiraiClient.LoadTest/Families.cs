@@ -21,6 +21,7 @@ internal sealed class Family
             new("stj", "raw + STJ source-gen records (best practice)", "raw + STJ source-gen records", () => new RawContestant(decode: true)),
             new("peer", "Websocket.Client + Newtonsoft (peer stack)", "Websocket.Client + Newtonsoft", () => new PeerContestant()),
             new("mirai", "MiraiConnection, await foreach", "MiraiConnection.SendGroupMessageAsync", () => new MiraiContestant()),
+            new("mirai-paced", "MiraiConnection, pacing on but not limiting", "MiraiConnection.SendGroupMessageAsync, pacing on but not limiting", () => new MiraiContestant(paced: true)),
         ],
     };
 

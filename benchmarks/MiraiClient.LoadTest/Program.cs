@@ -390,6 +390,11 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         b.AppendLine($"| requests/s ÷ best practice (64 in flight) | {Ratio(sdk, "rtt64", "stj", s => s.PerSecond)} | — |");
         b.AppendLine($"| allocated B/request, 1 in flight | {Column(sdk, "rtt1", s => s.BytesPerItem, "N0")} | ≤ 800 |");
         b.AppendLine($"| allocated B/request, 64 in flight | {Column(sdk, "rtt64", s => s.BytesPerItem, "N0")} | ≤ 800 |");
+        if (Has($"{sdk}-paced"))
+        {
+            b.AppendLine($"| round trip p50, pacing on but not limiting ÷ pacing off (1 in flight) | {Ratio($"{sdk}-paced", "rtt1", sdk, s => s.P50Microseconds)} | ≤ 1.05 |");
+            b.AppendLine($"| requests/s, pacing on but not limiting ÷ pacing off (64 in flight) | {Ratio($"{sdk}-paced", "rtt64", sdk, s => s.PerSecond)} | — |");
+        }
     }
     else
     {
