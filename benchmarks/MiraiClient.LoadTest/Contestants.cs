@@ -639,16 +639,21 @@ internal sealed class MiraiContestant(bool paced = false) : Contestant
     /// <summary>Gets or sets the per-subscriber buffer (the load test's --capacity).</summary>
     public static int Capacity { get; set; } = new MiraiConnectionOptions().EventBufferCapacity;
 
-    public static MiraiConnectionOptions Options(Uri uri) => new()
+    public static MiraiConnectionOptions Options(Uri uri)
     {
-        Uri = uri,
-        VerifyKey = "load-test",
-        QQ = 10001,
-        EventBufferCapacity = Capacity,
+        var options = new MiraiConnectionOptions { Uri = uri, VerifyKey = "load-test", QQ = 10001 };
+        Tune(options);
+        return options;
+    }
+
+    /// <summary>The load test's settings, for a dialling connection and for each account of server mode alike.</summary>
+    public static void Tune(MiraiConnectionOptions options)
+    {
+        options.EventBufferCapacity = Capacity;
 
         // The engine is measured, not a server's flood control: the hand-written clients do not pace either.
-        SendRateLimit = new() { Enabled = false },
-    };
+        options.SendRateLimit = new() { Enabled = false };
+    }
 
     /// <summary>Pacing on, with allowances no round trip of the load test can spend (10,000 at once, refilled
     /// every 100 ns): what the limiter costs when it does not limit.</summary>
@@ -673,6 +678,14 @@ internal sealed class MiraiContestant(bool paced = false) : Contestant
         await using var connection = new MiraiConnection(OptionsFor(uri));
         var subscription = connection.GetEventsAsync<GroupMessage>();
         await connection.ConnectAsync();
+        return await IngestAsync(Name, connection, subscription, events, connection.DisposeAsync);
+    }
+
+    /// <summary>Consumes a stream on a connected connection: measured from the <c>about</c> call that starts it.</summary>
+    /// <param name="abandon">Ends the enumeration when events went missing; <see langword="null"/> leaves it to
+    /// the connection's owner (server mode: the host's shutdown).</param>
+    public static async Task<Sample> IngestAsync(string name, IMiraiConnection connection, IAsyncEnumerable<GroupMessage> subscription, long events, Func<ValueTask>? abandon)
+    {
         var check = new EventCheck(Workload.Mirai, bytesOnly: false);
         var meter = Meter.Start();
         var consuming = Task.Run(async () =>
@@ -709,11 +722,11 @@ internal sealed class MiraiContestant(bool paced = false) : Contestant
         var dropped = connection.DroppedEventCount;
         var complete = consuming.IsCompleted;
         var valid = complete && check.Valid(events) && dropped == 0;
-        var sample = meter.Stop(Name, "ingest", events, valid, $"{check.Note(events)}, {dropped} dropped, buffer {Capacity}");
-        if (!complete)
+        var sample = meter.Stop(name, "ingest", events, valid, $"{check.Note(events)}, {dropped} dropped, buffer {Capacity}");
+        if (!complete && abandon is not null)
         {
             // The enumeration is still waiting; disposing the connection ends it.
-            await connection.DisposeAsync();
+            await abandon();
             await consuming;
         }
 
@@ -724,8 +737,14 @@ internal sealed class MiraiContestant(bool paced = false) : Contestant
     {
         var connection = new MiraiConnection(OptionsFor(uri));
         await connection.ConnectAsync();
+        return (RoundTrip(connection), async () => await connection.DisposeAsync());
+    }
+
+    /// <summary>The measured call: a typed <c>sendGroupMessage</c>.</summary>
+    public static Func<CancellationToken, Task> RoundTrip(IMiraiConnection connection)
+    {
         MessageChain chain = Workload.ReplyText;
-        return (ct => connection.SendGroupMessageAsync(Workload.GroupTarget, chain, null, ct), async () => await connection.DisposeAsync());
+        return ct => connection.SendGroupMessageAsync(Workload.GroupTarget, chain, null, ct);
     }
 
     private static long Print(GroupMessage message)

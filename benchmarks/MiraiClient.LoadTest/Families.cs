@@ -1,7 +1,8 @@
 namespace MiraiClient.LoadTest;
 
-/// <summary>One contestant of a family: its name on the command line, its labels in the report, its factory.</summary>
-internal sealed record Entry(string Name, string IngestLabel, string RoundTripLabel, Func<Contestant> Create);
+/// <summary>One contestant of a family: its name on the command line, its labels in the report, its factory, and
+/// for a server-mode contestant the dialling contestant it is compared with.</summary>
+internal sealed record Entry(string Name, string IngestLabel, string RoundTripLabel, Func<Contestant> Create, string? ServerModeOf = null);
 
 /// <summary>The contestants that speak one protocol, compared with each other (never across families):
 /// the physical limit, the best practice, sometimes a peer stack, and the SDK's connection.</summary>
@@ -22,6 +23,7 @@ internal sealed class Family
             new("peer", "Websocket.Client + Newtonsoft (peer stack)", "Websocket.Client + Newtonsoft", () => new PeerContestant()),
             new("mirai", "MiraiConnection, await foreach", "MiraiConnection.SendGroupMessageAsync", () => new MiraiContestant()),
             new("mirai-paced", "MiraiConnection, pacing on but not limiting", "MiraiConnection.SendGroupMessageAsync, pacing on but not limiting", () => new MiraiContestant(paced: true)),
+            new("mirai-server", "MiraiConnection in server mode (reverse-ws dials in), await foreach", "MiraiConnection.SendGroupMessageAsync in server mode", () => new MiraiServerContestant(), ServerModeOf: "mirai"),
         ],
     };
 
@@ -39,6 +41,7 @@ internal sealed class Family
             new("raw", "raw ClientWebSocket, discard (physical limit)", "raw ClientWebSocket (physical limit)", () => new OneBotRawContestant(decode: false)),
             new("stj", "raw + STJ source-gen records (best practice)", "raw + STJ source-gen records", () => new OneBotRawContestant(decode: true)),
             new("onebot", "OneBotConnection, await foreach", "OneBotConnection Messages.SendGroupMessageAsync", () => new OneBotSdkContestant()),
+            new("onebot-server", "OneBotConnection in server mode (reverse WebSocket dials in), await foreach", "OneBotConnection Messages.SendGroupMessageAsync in server mode", () => new OneBotServerContestant(), ServerModeOf: "onebot"),
         ],
     };
 

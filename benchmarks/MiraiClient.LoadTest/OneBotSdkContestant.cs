@@ -10,15 +10,21 @@ internal sealed class OneBotSdkContestant : Contestant
 {
     public override string Name => "onebot";
 
-    public static OneBotConnectionOptions Options(Uri uri) => new()
+    public static OneBotConnectionOptions Options(Uri uri)
     {
-        Uri = uri,
-        AccessToken = "load-test",
-        EventBufferCapacity = MiraiContestant.Capacity,
+        var options = new OneBotConnectionOptions { Uri = uri, AccessToken = "load-test" };
+        Tune(options);
+        return options;
+    }
+
+    /// <summary>The load test's settings, for a dialling connection and for each account of server mode alike.</summary>
+    public static void Tune(OneBotConnectionOptions options)
+    {
+        options.EventBufferCapacity = MiraiContestant.Capacity;
 
         // As for MiraiConnection: the engine is measured, not the send pacing.
-        SendRateLimit = new() { Enabled = false },
-    };
+        options.SendRateLimit = new() { Enabled = false };
+    }
 
     public override async Task<Sample> IngestAsync(Uri uri, long events)
     {
@@ -27,6 +33,14 @@ internal sealed class OneBotSdkContestant : Contestant
 
         // The handshake (get_login_info) does not start the stream; the get_status call below does.
         await connection.ConnectAsync();
+        return await IngestAsync(Name, connection, subscription, events, connection.DisposeAsync);
+    }
+
+    /// <summary>Consumes a stream on a connected connection: measured from the <c>get_status</c> call that starts it.</summary>
+    /// <param name="abandon">Ends the enumeration when events went missing; <see langword="null"/> leaves it to
+    /// the connection's owner (server mode: the host's shutdown).</param>
+    public static async Task<Sample> IngestAsync(string name, IOneBotConnection connection, IAsyncEnumerable<GroupMessageEvent> subscription, long events, Func<ValueTask>? abandon)
+    {
         var check = new EventCheck(Workload.OneBot, bytesOnly: false);
         var meter = Meter.Start();
         var consuming = Task.Run(async () =>
@@ -63,11 +77,11 @@ internal sealed class OneBotSdkContestant : Contestant
         var dropped = connection.DroppedEventCount;
         var complete = consuming.IsCompleted;
         var valid = complete && check.Valid(events) && dropped == 0;
-        var sample = meter.Stop(Name, "ingest", events, valid, $"{check.Note(events)}, {dropped} dropped, buffer {MiraiContestant.Capacity}");
-        if (!complete)
+        var sample = meter.Stop(name, "ingest", events, valid, $"{check.Note(events)}, {dropped} dropped, buffer {MiraiContestant.Capacity}");
+        if (!complete && abandon is not null)
         {
             // The enumeration is still waiting; disposing the connection ends it.
-            await connection.DisposeAsync();
+            await abandon();
             await consuming;
         }
 
@@ -78,9 +92,15 @@ internal sealed class OneBotSdkContestant : Contestant
     {
         var connection = new OneBotConnection(Options(uri));
         await connection.ConnectAsync();
+        return (RoundTrip(connection), async () => await connection.DisposeAsync());
+    }
+
+    /// <summary>The measured call: a typed <c>send_group_msg</c>.</summary>
+    public static Func<CancellationToken, Task> RoundTrip(IOneBotConnection connection)
+    {
         OneBotMessage message = Workload.ReplyText;
         var messages = connection.Messages;
-        return (ct => messages.SendGroupMessageAsync(Workload.GroupTarget, message, ct), async () => await connection.DisposeAsync());
+        return ct => messages.SendGroupMessageAsync(Workload.GroupTarget, message, ct);
     }
 
     private static long Print(GroupMessageEvent e)

@@ -35,6 +35,12 @@ if (args.Length > 0 && args[0] == "child")
         Emit(sample);
     }
 
+    if (contestant is IAsyncDisposable owned)
+    {
+        // A server-mode contestant stops its host, which closes the last dialled socket cleanly.
+        await owned.DisposeAsync();
+    }
+
     return 0;
 }
 
@@ -152,7 +158,17 @@ foreach (var family in families)
         for (var k = 0; k < contestants.Length; k++)
         {
             var name = contestants[(k + rep) % contestants.Length];
-            var lines = await RunChildAsync(["child", family.Key, name, server.BaseUri.ToString(), warmupEvents.ToString(), events.ToString(), sequential.ToString(), concurrent.ToString(), capacity.ToString(), workload.Encode(), Tokens.Name(token), family.Protocol.Events.Digest]);
+            // A server-mode contestant asks, one line per phase, to be dialled: "DIAL <its endpoint> <this server's endpoint>".
+            var dials = new List<Task>();
+            using var hangUp = new CancellationTokenSource();
+            var lines = await RunChildAsync(["child", family.Key, name, server.BaseUri.ToString(), warmupEvents.ToString(), events.ToString(), sequential.ToString(), concurrent.ToString(), capacity.ToString(), workload.Encode(), Tokens.Name(token), family.Protocol.Events.Digest], line =>
+            {
+                if (line.StartsWith("DIAL ", StringComparison.Ordinal) && line.Split(' ') is [_, var target, var endpoint])
+                {
+                    dials.Add(Server.DialAsync(new Uri(target), new Uri(endpoint), hangUp.Token));
+                }
+            });
+            await AwaitDialsAsync(dials, hangUp, name);
             foreach (var line in lines.Where(l => l.StartsWith("SAMPLE ", StringComparison.Ordinal)))
             {
                 var sample = JsonSerializer.Deserialize(line["SAMPLE ".Length..], ReportJson.Default.Sample)!;
@@ -239,7 +255,8 @@ static string Help() => """
       --warmup N            events of the warm-up connection (100000; smoke 2000)
       --sequential N        round trips with 1 in flight (10000; smoke 200)
       --concurrent N        round trips with 64 in flight, in total (128000; smoke 640)
-      --contestants a,b     only these (mirai: raw,stj,peer,mirai; onebot: raw,stj,onebot)
+      --contestants a,b     only these (mirai: raw,stj,peer,mirai,mirai-paced,mirai-server;
+                            onebot: raw,stj,onebot,onebot-server)
       --protocol P          mirai, onebot or all (mirai; smoke all)
 
     workload (the same seeded frames reach every contestant)
@@ -261,6 +278,10 @@ static string Help() => """
       --reconnects N        reconnect cycles measured (1000; smoke 10)
       --no-frozen           skip the frozen-backend detection (about 18 s; skipped in smoke)
 
+    Server mode: mirai-server and onebot-server host the SDK's reverse WebSocket endpoint (MiraiClient.AspNetCore,
+    Kestrel on 127.0.0.1) in the child, and this process dials them and plays the same workload; the report
+    compares each with its dialling twin (mirai, onebot) within each repetition.
+
     The report is printed and written to artifacts/loadtest/report.md (report.smoke.md for --smoke).
     "describe [seed,senders,groups,variants]" prints the generated workload's mix and frame sizes and exits.
     """;
@@ -274,7 +295,20 @@ static string Describe(Sample s) => s.Scenario switch
     _ => $"{s.PerSecond,10:N0} requests/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/request {s.BytesPerItem,7:N0} B/request{(s.Valid ? "" : "  INVALID")}",
 };
 
-static async Task<List<string>> RunChildAsync(string[] arguments)
+static async Task AwaitDialsAsync(List<Task> dials, CancellationTokenSource hangUp, string name)
+{
+    // The child closed every socket when it stopped its host; a session still open after that is hung up.
+    var all = Task.WhenAll(dials);
+    if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all)
+    {
+        await hangUp.CancelAsync();
+        Console.Error.WriteLine($"  {name}: {dials.Count(d => !d.IsCompleted)} dialled session(s) still open 30 s after the contestant exited; hung up");
+    }
+
+    await all;
+}
+
+static async Task<List<string>> RunChildAsync(string[] arguments, Action<string>? onLine = null)
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
@@ -288,7 +322,23 @@ static async Task<List<string>> RunChildAsync(string[] arguments)
     }
 
     using var process = Process.Start(start)!;
-    var stdout = process.StandardOutput.ReadToEndAsync();
+
+    // Line by line, so a request the child makes while it runs (a server-mode contestant's DIAL) is served at once.
+    var stdout = Task.Run(async () =>
+    {
+        var read = new List<string>();
+        while (await process.StandardOutput.ReadLineAsync() is { } raw)
+        {
+            var line = raw.Trim();
+            if (line.Length > 0)
+            {
+                read.Add(line);
+                onLine?.Invoke(line);
+            }
+        }
+
+        return read;
+    });
     var stderr = process.StandardError.ReadToEndAsync();
     using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
     try
@@ -301,7 +351,7 @@ static async Task<List<string>> RunChildAsync(string[] arguments)
         throw new TimeoutException($"{string.Join(' ', arguments.Take(2))} did not finish within 10 minutes");
     }
 
-    var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    var lines = await stdout;
     if (process.ExitCode != 0)
     {
         throw new InvalidOperationException($"{string.Join(' ', arguments.Take(2))} exited with {process.ExitCode}:\n{await stderr}\n{string.Join('\n', lines)}");
@@ -407,6 +457,29 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         b.AppendLine($"| CPU/event, best practice ÷ raw limit | {Ratio("stj", "ingest", "raw", s => s.CpuMicrosecondsPerItem)} |");
         b.AppendLine($"| round trip p50, best practice ÷ raw | {Ratio("stj", "rtt1", "raw", s => s.P50Microseconds)} |");
         b.AppendLine($"| requests/s, best practice ÷ raw (64 in flight) | {Ratio("stj", "rtt64", "raw", s => s.PerSecond)} |");
+    }
+
+    var serverModes = family.Contestants.Where(c => c.ServerModeOf is not null && samples.Any(s => s.Sample.Contestant == c.Name) && samples.Any(s => s.Sample.Contestant == c.ServerModeOf)).ToList();
+    if (serverModes.Count > 0)
+    {
+        b.AppendLine();
+        b.AppendLine("### Server mode ÷ dialing mode");
+        b.AppendLine();
+        b.AppendLine("The same connection type, workload and calls; in server mode the contestant hosts the SDK's reverse WebSocket endpoint (Kestrel) and the load generator dials it. Below 1 is better for CPU, bytes and latency; above 1 is better for events/s and requests/s.");
+        b.AppendLine();
+        b.AppendLine($"| Figure | {string.Join(" | ", serverModes.Select(c => $"{c.Name} ÷ {c.ServerModeOf}"))} |");
+        b.AppendLine($"|---|{string.Concat(serverModes.Select(_ => "---:|"))}");
+        void Row(string figure, string scenario, Func<Sample, double> metric) =>
+            b.AppendLine($"| {figure} | {string.Join(" | ", serverModes.Select(c => Ratio(c.Name, scenario, c.ServerModeOf!, metric)))} |");
+        Row("events/s", "ingest", s => s.PerSecond);
+        Row("client CPU µs/event", "ingest", s => s.CpuMicrosecondsPerItem);
+        Row("allocated B/event", "ingest", s => s.BytesPerItem);
+        Row("round trip p50 (1 in flight)", "rtt1", s => s.P50Microseconds);
+        Row("round trip p99 (1 in flight)", "rtt1", s => s.P99Microseconds);
+        Row("allocated B/request (1 in flight)", "rtt1", s => s.BytesPerItem);
+        Row("requests/s (64 in flight)", "rtt64", s => s.PerSecond);
+        Row("client CPU µs/request (64 in flight)", "rtt64", s => s.CpuMicrosecondsPerItem);
+        Row("allocated B/request (64 in flight)", "rtt64", s => s.BytesPerItem);
     }
 
     if (resilience is not null)

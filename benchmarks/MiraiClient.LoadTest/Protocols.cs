@@ -16,6 +16,13 @@ internal abstract class ServerProtocol
     /// <summary>Gets the frame sent right after the WebSocket handshake.</summary>
     public abstract byte[] Greeting { get; }
 
+    /// <summary>Gets the frame sent right after dialling a contestant that hosts the SDK's server mode, or
+    /// <see langword="null"/> when the implementation waits for the bot to speak first.</summary>
+    public abstract byte[]? ReverseGreeting { get; }
+
+    /// <summary>Gets the account the implementation names when it dials (<c>X-Self-ID</c>); the replies confirm it.</summary>
+    public abstract long Account { get; }
+
     /// <summary>Gets the event frames, streamed in order and then from the start again.</summary>
     public abstract EventFrames Events { get; }
 
@@ -46,7 +53,16 @@ internal sealed class MiraiProtocol : ServerProtocol
 
     public override byte[] Greeting => Workload.Handshake;
 
+    /// <summary>mirai-api-http's reverse-ws adapter says nothing until the bot sends <c>verify</c>.</summary>
+    public override byte[]? ReverseGreeting => null;
+
+    public override long Account => 10001;
+
     public override EventFrames Events => Workload.Mirai;
+
+    /// <summary>Any command but <c>verify</c>, which the SDK's server mode sends as its handshake on every
+    /// socket the implementation opens.</summary>
+    public override bool StartsStream(ReadOnlySpan<byte> request) => request.IndexOf("\"command\":\"verify\""u8) < 0;
 
     public override int Reply(ReadOnlySpan<byte> request, byte[] output, ref int counter)
     {
@@ -72,9 +88,14 @@ internal sealed class MiraiProtocol : ServerProtocol
             }
         }
 
-        var text = command == "about"
-            ? "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"\",\"data\":{\"version\":\"2.10.0\"}}}"
-            : "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"success\",\"messageId\":" + (++counter).ToString(CultureInfo.InvariantCulture) + "}}";
+        var text = command switch
+        {
+            "about" => "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"\",\"data\":{\"version\":\"2.10.0\"}}}",
+
+            // Reverse-ws: the session handshake comes as the reply to verify, enveloped with its sync id.
+            "verify" => "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"session\":\"LoadTestSession\"}}",
+            _ => "{\"syncId\":\"" + syncId + "\",\"data\":{\"code\":0,\"msg\":\"success\",\"messageId\":" + (++counter).ToString(CultureInfo.InvariantCulture) + "}}",
+        };
         return Encoding.UTF8.GetBytes(text, output);
     }
 }
@@ -89,6 +110,12 @@ internal sealed class OneBotProtocol : ServerProtocol
     public override string Route => "o";
 
     public override byte[] Greeting => Workload.OneBotGreeting;
+
+    /// <summary>Implementations send the same lifecycle event when they dial the bot.</summary>
+    public override byte[]? ReverseGreeting => Workload.OneBotGreeting;
+
+    /// <summary>The <c>user_id</c> of the <c>get_login_info</c> reply, which server mode checks against <c>X-Self-ID</c>.</summary>
+    public override long Account => 10001000;
 
     public override EventFrames Events => Workload.OneBot;
 

@@ -45,6 +45,18 @@ internal sealed class Server : IAsyncDisposable
         public Uri Freeze() => For("freeze", 0);
 
         private Uri For(string mode, long arg) => new(BaseUri, $"/{Route}/{mode}/{arg.ToString(CultureInfo.InvariantCulture)}/");
+
+        /// <summary>Reads back what <see cref="For"/> wrote: the protocol, the mode and its argument.</summary>
+        public static (ServerProtocol Protocol, string Mode, long Arg) Parse(Uri endpoint)
+        {
+            var parts = endpoint.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 3)
+            {
+                throw new ArgumentException($"not a load-test endpoint: {endpoint}");
+            }
+
+            return (ServerProtocol.For(parts[0]), parts[1], long.Parse(parts[2], CultureInfo.InvariantCulture));
+        }
     }
 
     public int Connections => Volatile.Read(ref _connections);
@@ -105,12 +117,42 @@ internal sealed class Server : IAsyncDisposable
         var arg = long.Parse(context.Request.RouteValues["arg"] as string ?? "0", CultureInfo.InvariantCulture);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         Interlocked.Increment(ref _connections);
-        var ct = context.RequestAborted;
-        await socket.SendAsync(protocol.Greeting, WebSocketMessageType.Text, true, ct);
+        await PlayAsync(protocol, socket, mode, arg, protocol.Greeting, context.Abort, context.RequestAborted);
+    }
+
+    /// <summary>Dials a contestant that hosts the SDK's server mode (reverse WebSocket) and plays the endpoint's
+    /// mode over that socket, as an implementation would: the same frames, the same replies, the same start
+    /// of the stream, only the direction of the handshake reversed.</summary>
+    /// <param name="contestant">The contestant's WebSocket endpoint.</param>
+    /// <param name="endpoint">One of this server's <see cref="Endpoints"/>: which protocol and mode to play.</param>
+    /// <param name="ct">Ends the session.</param>
+    /// <returns>Completes when the contestant closes the socket (a newer socket replaces it, or its host stops).</returns>
+    public static async Task DialAsync(Uri contestant, Uri endpoint, CancellationToken ct)
+    {
+        var (protocol, mode, arg) = Endpoints.Parse(endpoint);
+        using var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        socket.Options.SetRequestHeader("X-Self-ID", protocol.Account.ToString(CultureInfo.InvariantCulture));
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + AccessToken);
+        await socket.ConnectAsync(contestant, ct);
+        await PlayAsync(protocol, socket, mode, arg, protocol.ReverseGreeting, socket.Abort, ct);
+    }
+
+    /// <summary>The shared secret a contestant's server mode checks on the upgrade, and its verify key.</summary>
+    public const string AccessToken = "load-test";
+
+    /// <summary>Plays one mode over a socket, whichever side opened it.</summary>
+    private static async Task PlayAsync(ServerProtocol protocol, WebSocket socket, string? mode, long arg, byte[]? greeting, Action abort, CancellationToken ct)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var output = ArrayPool<byte>.Shared.Rent(4 * 1024);
         try
         {
+            if (greeting is not null)
+            {
+                await socket.SendAsync(greeting, WebSocketMessageType.Text, true, ct);
+            }
+
             switch (mode)
             {
                 case "stream":
@@ -118,7 +160,7 @@ internal sealed class Server : IAsyncDisposable
                     break;
                 case "drop":
                     await Task.Delay(TimeSpan.FromMilliseconds(arg), ct);
-                    context.Abort();
+                    abort();
                     return;
                 case "freeze":
                     await Task.Delay(Timeout.Infinite, ct);
