@@ -21,7 +21,8 @@ namespace MiraiClient.LoadTest;
 /// mirai-api-http, clients append <c>all</c>; <c>o</c>: OneBot v11, clients use the path as it is):
 /// <c>stream/N</c> answers the first request (for OneBot, the first but a <c>get_login_info</c>), then pushes N events as fast as the socket takes them;
 /// <c>echo/0</c> answers every request; <c>drop/ms</c> aborts each connection that long after its
-/// greeting; <c>freeze/0</c> goes silent after the greeting.</remarks>
+/// greeting; <c>freeze/0</c> goes silent after the greeting. The same modes are played over a socket this side
+/// opens to a contestant that hosts the SDK's server mode (<see cref="DialAsync"/>).</remarks>
 internal sealed class Server : IAsyncDisposable
 {
     private readonly WebApplication _app;
