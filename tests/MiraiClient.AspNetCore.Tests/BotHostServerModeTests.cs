@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -170,7 +168,7 @@ public sealed class BotHostServerModeTests
     public async Task ServeReverseWebSocket_ServesMiraiAccounts_AndRepliesThroughTheirSockets()
     {
         const string VerifyKey = "mirai-verify-KEY";
-        var port = FreePort();
+        var port = Ports.FreeLoopback();
         var logs = new LogSink();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -211,13 +209,6 @@ public sealed class BotHostServerModeTests
         }
     }
 
-    /// <summary>A port free a moment ago (the host is given a concrete address, as a user would).</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     /// <summary>A Generic Host (no web application) running the OneBot bot host with its own reverse WebSocket server.</summary>
     private sealed class HostRun : IAsyncDisposable
@@ -239,7 +230,7 @@ public sealed class BotHostServerModeTests
 
         public static async Task<HostRun> StartAsync(Action<IOneBotBuilder> configure)
         {
-            var port = FreePort();
+            var port = Ports.FreeLoopback();
             var logs = new LogSink();
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
