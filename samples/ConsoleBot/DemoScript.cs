@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using MiraiClient;
 using MiraiClient.Hosting;
@@ -18,12 +19,15 @@ internal sealed class DemoScript(
     FakeOneBotImplementation oneBot,
     IOneBotConnection oneBotConnection,
     IOneBotHost oneBots,
+    IConfiguration configuration,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     public const string VerifyKey = "demo-verify-key";
     public const string AccessToken = "demo-access-token";
     public const long BotQQ = 10001;
     public const long OneBotSelfId = 10002;
+    public const long DialingSelfId = 10003;
+    public const string ServerPath = "/onebot/v11/ws";
     private const long Group = 123456789;
     private const long User = 987654321;
 
@@ -59,7 +63,22 @@ internal sealed class DemoScript(
             Console.WriteLine($"[demo] the OneBot bot reconnected by itself {crashed.ElapsedMilliseconds} ms after the restart");
             await oneBotConnection.ConnectAsync(deadline.Token);
             await ExpectOneBotReplyAsync("/ping", "pong");
-            Console.WriteLine("[demo] done: every reply arrived over both protocols, the crashes were survived");
+
+            Console.WriteLine("[demo] server mode: a second OneBot implementation dials the bot over reverse WebSocket ...");
+            var listening = new Uri(configuration["OneBot:Server:Url"]!.Replace("http://", "ws://", StringComparison.Ordinal) + ServerPath);
+            await using (var dialing = await FakeOneBotImplementation.StartAsync(new FakeOneBotOptions { SelfId = DialingSelfId, AccessToken = AccessToken }))
+            await using (await dialing.DialAsync(listening, new FakeOneBotDialOptions { ReconnectInterval = TimeSpan.FromMinutes(1) }, deadline.Token))
+            {
+                while (!oneBots.Bots.Any(b => b.SelfId == DialingSelfId && b.Connection.State == ConnectionState.Connected))
+                {
+                    await Task.Delay(20, deadline.Token);
+                }
+
+                Console.WriteLine($"[demo] account {DialingSelfId} dialled in and is served as bot '{oneBots.Bots.First(b => b.SelfId == DialingSelfId).Name}'");
+                await ExpectOneBotReplyAsync(dialing, "/ping", "pong");
+            }
+
+            Console.WriteLine("[demo] done: every reply arrived over both protocols and both directions, the crashes were survived");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -103,7 +122,17 @@ internal sealed class DemoScript(
 
     private int SentCount() => backend.ReceivedCommands.Count(c => c.Command == "sendGroupMessage");
 
-    private async Task ExpectOneBotReplyAsync(string userText, string expected)
+    /// <summary>A loopback port free a moment ago, for the demo's own reverse WebSocket server.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private Task ExpectOneBotReplyAsync(string userText, string expected) => ExpectOneBotReplyAsync(oneBot, userText, expected);
+
+    private static async Task ExpectOneBotReplyAsync(FakeOneBotImplementation oneBot, string userText, string expected)
     {
         var cursor = oneBot.ActionCursor();
         Console.WriteLine($"[user] {userText}");

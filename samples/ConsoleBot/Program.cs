@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MiraiClient.AspNetCore;
 using MiraiClient.Hosting;
 using MiraiClient.Testing;
 using MiraiClient.Testing.OneBot;
@@ -11,6 +12,10 @@ using MiraiClient.Testing.OneBot;
 //   (no arguments)                                   plays a demo against embedded fakes of both protocols
 //   --protocol mirai --uri ws://… --verify-key …     serves a mirai-api-http server (or Mirai:* settings)
 //   --protocol onebot --uri ws://… --access-token …  serves a OneBot v11 implementation (or OneBot:* settings)
+//   --protocol onebot --listen http://0.0.0.0:8080 [--path /onebot/v11/ws] [--access-token …]
+//                                                    server mode: NapCat, LLBot, Lagrange dial the bot (OneBot:Server:*)
+//   --protocol mirai --listen http://0.0.0.0:8080 [--path /] --verify-key …
+//                                                    server mode: mirai-api-http's reverse-ws adapter dials the bot (Mirai:Server:*)
 // Serving runs until SIGINT/SIGTERM. Exit codes: 0 after a normal stop (within about a second, even while
 // /slow runs), 3 when the configuration is invalid or the server rejects it. The host's settings are the defaults.
 var builder = Host.CreateApplicationBuilder(args);
@@ -32,15 +37,30 @@ if (protocol is not (null or "mirai" or "onebot"))
     return 3;
 }
 
-static bool IsSet(IConfigurationSection section) => !string.IsNullOrEmpty(section["Uri"]) || section.GetSection("Bots").GetChildren().Any();
-protocol ??= IsSet(oneBot) && !IsSet(mirai) ? "onebot" : IsSet(mirai) || !string.IsNullOrEmpty(config["uri"]) ? "mirai" : null;
+static bool IsServed(IConfigurationSection section) => !string.IsNullOrEmpty(section["Server:Url"]);
+static bool IsSet(IConfigurationSection section) => !string.IsNullOrEmpty(section["Uri"]) || section.GetSection("Bots").GetChildren().Any() || IsServed(section);
+protocol ??= IsSet(oneBot) && !IsSet(mirai) ? "onebot" : IsSet(mirai) || !string.IsNullOrEmpty(config["uri"]) || !string.IsNullOrEmpty(config["listen"]) ? "mirai" : null;
 
 // The short switches only fill in the protocol's own keys, which may also come from any other source.
+// --listen chooses server mode: the QQ-side program dials the bot instead of the bot dialling it.
 var switches = new Dictionary<string, string?>();
-if (protocol == "onebot")
+var listen = config["listen"];
+if (protocol == "onebot" && (listen ?? oneBot["Server:Url"]) is not null)
+{
+    switches["OneBot:Server:Url"] = listen ?? oneBot["Server:Url"];
+    switches["OneBot:Server:Path"] = config["path"] ?? oneBot["Server:Path"];
+    switches["OneBot:Server:AccessToken"] = config["access-token"] ?? oneBot["Server:AccessToken"];
+}
+else if (protocol == "onebot")
 {
     switches["OneBot:Uri"] = config["uri"] ?? oneBot["Uri"];
     switches["OneBot:AccessToken"] = config["access-token"] ?? oneBot["AccessToken"];
+}
+else if (protocol == "mirai" && (listen ?? mirai["Server:Url"]) is not null)
+{
+    switches["Mirai:Server:Url"] = listen ?? mirai["Server:Url"];
+    switches["Mirai:Server:Path"] = config["path"] ?? mirai["Server:Path"];
+    switches["Mirai:Server:VerifyKey"] = config["verify-key"] ?? mirai["Server:VerifyKey"];
 }
 else if (protocol == "mirai")
 {
@@ -56,8 +76,12 @@ if (protocol is null)
 {
     demoBackend = await FakeMiraiBackend.StartAsync(new FakeMiraiBackendOptions { VerifyKey = DemoScript.VerifyKey });
     demoOneBot = await FakeOneBotImplementation.StartAsync(new FakeOneBotOptions { SelfId = DemoScript.OneBotSelfId, AccessToken = DemoScript.AccessToken });
+    var serverPort = DemoScript.FreeLoopbackPort();
     config.AddInMemoryCollection(new Dictionary<string, string?>
     {
+        ["OneBot:Server:Url"] = $"http://127.0.0.1:{serverPort}",
+        ["OneBot:Server:Path"] = DemoScript.ServerPath,
+        ["OneBot:Server:AccessToken"] = DemoScript.AccessToken,
         ["Mirai:Uri"] = demoBackend.Uri.ToString(),
         ["Mirai:VerifyKey"] = DemoScript.VerifyKey,
         ["Mirai:QQ"] = DemoScript.BotQQ.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -72,20 +96,38 @@ if (protocol is null)
 
 // Connection state changes are logged by the bot host (event 2009); dispatch and stop settings may come
 // from Mirai:Hosting or OneBot:Hosting (for example OneBot:Hosting:DrainTimeout=00:00:02).
+// In server mode the bot listens itself (no ASP.NET Core application to write); every account that dials in
+// becomes a bot of its own, and MaxConcurrentHandlersPerBot keeps one busy account from holding up the others.
 if (protocol is null or "mirai")
 {
-    builder.Services.AddMiraiClient(mirai);
-    builder.Services.AddMiraiBot()
+    var bot = builder.Services.AddMiraiBot()
         .Configure(mirai.GetSection("Hosting"))
         .AddSampleCommands();
+    if (IsServed(mirai))
+    {
+        bot.ServeReverseWebSocket(mirai.GetSection("Server"));
+    }
+    else
+    {
+        builder.Services.AddMiraiClient(mirai);
+    }
 }
 
 if (protocol is null or "onebot")
 {
-    builder.Services.AddOneBotClient(oneBot);
-    builder.Services.AddOneBot()
+    var bot = builder.Services.AddOneBot()
         .Configure(oneBot.GetSection("Hosting"))
         .AddSampleCommands();
+    if (IsServed(oneBot))
+    {
+        bot.ServeReverseWebSocket(oneBot.GetSection("Server"));
+    }
+
+    // The demo runs both: a OneBot implementation the bot dials, and one that dials the bot.
+    if (!IsServed(oneBot) || protocol is null)
+    {
+        builder.Services.AddOneBotClient(oneBot);
+    }
 }
 
 using (var host = builder.Build())

@@ -57,4 +57,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 2017, EventName = "OneBotFatalStop", Level = LogLevel.Critical, Message = "The OneBot connection of bot {Bot} cannot recover: {Cause} Stopping the host with exit code {ExitCode}.")]
     public static partial void OneBotFatalStop(ILogger logger, string bot, string cause, int exitCode);
+
+    [LoggerMessage(EventId = 2018, EventName = "ServingAccounts", Level = LogLevel.Information, Message = "Serving the accounts that dial in at {Where}")]
+    public static partial void ServingAccounts(ILogger logger, string where);
+
+    [LoggerMessage(EventId = 2019, EventName = "AccountArrived", Level = LogLevel.Information, Message = "Bot {Bot} dialled in; its events are handled from now on")]
+    public static partial void AccountArrived(ILogger logger, string bot);
 }

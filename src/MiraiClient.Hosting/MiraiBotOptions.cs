@@ -14,6 +14,13 @@ public sealed class MiraiBotOptions
     /// arrival order, so one busy conversation never delays another one.</remarks>
     public int MaxConcurrentHandlers { get; set; } = 16;
 
+    /// <summary>Gets or sets how many handler invocations of one bot account may run at once (default: 0, no limit
+    /// of its own: only <see cref="MaxConcurrentHandlers"/> applies).</summary>
+    /// <remarks>Set it when one host serves many accounts (server mode), so a flood on one account leaves slots for
+    /// the others: an event of an account at its limit waits aside, holding no slot, and the next runnable event of
+    /// another account starts. Handlers resuming after a wait are not held back by it.</remarks>
+    public int MaxConcurrentHandlersPerBot { get; set; }
+
     /// <summary>Gets or sets how many events may wait, for their conversation's turn or for a free slot,
     /// before the bot stops reading events (default: 1024).</summary>
     /// <remarks>While the bot does not read, the subscription's own buffer absorbs the burst (and drops by

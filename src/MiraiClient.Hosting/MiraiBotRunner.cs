@@ -13,7 +13,7 @@ namespace MiraiClient.Hosting;
 /// <remarks>Not disposable on purpose: a handler abandoned at stop may still finish later, and the token
 /// sources it touches must stay usable (none holds an unmanaged resource).</remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See remarks.")]
-internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger logger)
+internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger logger, bool ownsConnection = true)
 {
     private static readonly TimeSpan LearnTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LearnRetryAfter = TimeSpan.FromSeconds(30);
@@ -45,7 +45,10 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
         Bot.Connection.BotStateChanged += OnBotStateChanged;
         var events = Bot.Connection.GetEventsAsync(_readStop.Token);
         _pump = Task.Run(() => PumpAsync(events), CancellationToken.None);
-        _runner = Task.Run(RunConnectionAsync, CancellationToken.None);
+        if (ownsConnection)
+        {
+            _runner = Task.Run(RunConnectionAsync, CancellationToken.None);
+        }
     }
 
     /// <summary>Stops reading events; bounded, since every wait of the pump honours the token.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MiraiClient.Hosting.Configuration;
 using MiraiClient.Hosting.Dispatch;
+using MiraiClient.Hosting.Served;
 using Log = MiraiClient.Hosting.HostingLog;
 
 namespace MiraiClient.Hosting;
@@ -16,9 +17,13 @@ namespace MiraiClient.Hosting;
 /// each bot subscribes to events, connects, and feeds one shared dispatcher. On stop it (1) stops taking
 /// events, (2) lets the work in hand go on for <see cref="MiraiBotOptions.DrainTimeout"/>, (3) cancels the
 /// handlers and waits up to <see cref="MiraiBotOptions.AbandonTimeout"/>, (4) disposes the connections,
-/// which is bounded itself. The host's shutdown token caps every step.
+/// which is bounded itself. The host's shutdown token caps every step. Accounts that dial in (server mode,
+/// <see cref="IServedAccounts{TConnection}"/>) are served beside the dialed connections, each as a bot of its own.
 /// </summary>
-internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
+/// <remarks>The stop runs as the host starts stopping (<see cref="IHostedLifecycleService.StoppingAsync"/>), before any
+/// service's <c>StopAsync</c>: a web server that stops first would otherwise wait for the accounts' held-open upgrade
+/// requests, and handlers draining still reply through sockets that are open.</remarks>
+internal sealed class MiraiBotService : IHostedLifecycleService, IMiraiBotHost
 {
     private static readonly ActivitySource ActivitySource = new("MiraiClient.Hosting");
 
@@ -33,7 +38,10 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Type, DispatchHandler<ReceivedEvent>[]> _handlersByType = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ServedBots<IMiraiConnection, MiraiBotRunner> _served;
+    private readonly object _stopGate = new();
     private MiraiBotRunner[] _runners = [];
+    private Task? _stop;
     private ConversationDispatcher<ReceivedEvent, ConversationKey>? _dispatcher;
     private MiraiCommandRouter? _router;
     private MiraiBotOptions _settings = new();
@@ -46,6 +54,7 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
         IOptions<MiraiBotOptions> options,
         IOptionsMonitor<MiraiConnectionOptions> connectionOptions,
         IEnumerable<MiraiBoundConnection> bound,
+        IEnumerable<IServedAccounts<IMiraiConnection>> served,
         IHostApplicationLifetime lifetime,
         ILogger<MiraiBotService> logger)
     {
@@ -59,9 +68,10 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
         _boundNames = bound.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         _lifetime = lifetime;
         _logger = logger;
+        _served = new ServedBots<IMiraiConnection, MiraiBotRunner>(served, StartServed, static runner => runner.StopReadingAsync(), logger);
     }
 
-    public IReadOnlyList<MiraiBot> Bots => Volatile.Read(ref _runners).Select(r => r.Bot).ToArray();
+    public IReadOnlyList<MiraiBot> Bots => [.. Volatile.Read(ref _runners).Concat(_served.Runners).Select(r => r.Bot)];
 
     internal ConversationDispatcher<ReceivedEvent, ConversationKey>? Dispatcher => _dispatcher;
 
@@ -71,7 +81,9 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
         await Task.WhenAll(Volatile.Read(ref _runners).Select(r => r.Ready)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         MiraiBotRunner[] runners;
         try
@@ -80,14 +92,8 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
         }
         catch (Exception ex)
         {
-            var code = MiraiBotOptionsBinder.Check(_settings) is null ? _settings.FatalExitCode : new MiraiBotOptions().FatalExitCode;
-            var cause = OneLine(ex.Message);
-            Log.ConfigurationInvalid(_logger, cause, code);
-            Log.ConfigurationInvalidDetail(_logger, ex);
-            Environment.ExitCode = code;
-            FailQuietly(_started, new InvalidOperationException("The bot host could not start: " + cause));
-            _lifetime.StopApplication();
-            return Task.CompletedTask;
+            FailStart(ex);
+            return;
         }
 
         var names = string.Join(", ", runners.Select(r => r.Bot.DisplayName));
@@ -98,25 +104,74 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
             runner.Start();
         }
 
+        try
+        {
+            await _served.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A bad server setting or an address in use: the same contract as a bad connection setting.
+            FailStart(ex);
+            return;
+        }
+
         _started.TrySetResult();
-        return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopOnceAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => StopOnceAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private Task StopOnceAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopGate)
+        {
+            return _stop ??= StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         var runners = Volatile.Read(ref _runners);
+        var served = _served.Close();
         if (_dispatcher is not { } dispatcher)
         {
+            await _served.StopAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
         Log.Stopping(_logger, _settings.DrainTimeout.TotalMilliseconds);
-        await Task.WhenAll(runners.Select(r => r.StopReadingAsync())).ConfigureAwait(false);
+        await Task.WhenAll(runners.Concat(served).Select(r => r.StopReadingAsync())).ConfigureAwait(false);
         await dispatcher.StopAsync(_settings.DrainTimeout, _settings.AbandonTimeout, cancellationToken).ConfigureAwait(false);
 
         // Disposal is bounded by each connection's DisposeTimeout, and always happens, even when the host's
-        // token ran out: a stopped bot never leaves a socket open.
-        await Task.WhenAll(runners.Select(r => r.StopConnectionAsync())).ConfigureAwait(false);
+        // token ran out: a stopped bot never leaves a socket open. The accounts that dialled in are closed by
+        // their server, which stops listening too.
+        await Task.WhenAll(runners.Select(r => r.StopConnectionAsync()).Append(_served.StopAsync(cancellationToken))).ConfigureAwait(false);
+    }
+
+    private void FailStart(Exception ex)
+    {
+        var code = MiraiBotOptionsBinder.Check(_settings) is null ? _settings.FatalExitCode : new MiraiBotOptions().FatalExitCode;
+        var cause = OneLine(ex.Message);
+        Log.ConfigurationInvalid(_logger, cause, code);
+        Log.ConfigurationInvalidDetail(_logger, ex);
+        Environment.ExitCode = code;
+        FailQuietly(_started, new InvalidOperationException("The bot host could not start: " + cause));
+        _lifetime.StopApplication();
+    }
+
+    /// <summary>An account dialled in: it becomes a bot named by its QQ, whose connection its server owns.</summary>
+    private MiraiBotRunner StartServed(long qq, IMiraiConnection connection)
+    {
+        var runner = new MiraiBotRunner(this, new MiraiBot(qq.ToString(System.Globalization.CultureInfo.InvariantCulture), connection, qq), _logger, ownsConnection: false);
+        Log.AccountArrived(_logger, runner.Bot.DisplayName);
+        runner.Start();
+        return runner;
     }
 
     /// <summary>Hands an event of one bot to the dispatcher, with its conversation key and handlers.</summary>
@@ -126,7 +181,7 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
         var key = _settings.Ordering == ConversationOrdering.None || (_router?.IsUnordered(bot, item) ?? false)
             ? null
             : ConversationKey.Of(bot, item, _settings.Ordering);
-        return _dispatcher!.DispatchAsync(new ReceivedEvent(bot, item), key, handlers, cancellationToken);
+        return _dispatcher!.DispatchAsync(new ReceivedEvent(bot, item), key, handlers, cancellationToken, bot.DisplayName);
     }
 
     /// <summary>A connection stopped for good: log once, set the exit code, stop the host.</summary>
@@ -160,9 +215,9 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
         }
 
         var names = _catalog.ConnectionNames();
-        if (names.Count == 0)
+        if (names.Count == 0 && !_served.Any)
         {
-            throw new InvalidOperationException("AddMiraiBot() found no connection to run: register one with AddMiraiClient(configuration.GetSection(\"Mirai\")) or AddMiraiClient(name, …).");
+            throw new InvalidOperationException("AddMiraiBot() found no connection to run: register one with AddMiraiClient(configuration.GetSection(\"Mirai\")) or AddMiraiClient(name, …), or serve the accounts that dial in (ServeReverseWebSocket).");
         }
 
         var problems = new List<string>();
@@ -201,7 +256,7 @@ internal sealed class MiraiBotService : IHostedService, IMiraiBotHost
 
         _router = _services.GetService<MiraiCommandRouter>();
         _dispatcher = new ConversationDispatcher<ReceivedEvent, ConversationKey>(
-            new DispatcherSettings(_settings.MaxConcurrentHandlers, _settings.MaxQueuedEvents),
+            new DispatcherSettings(_settings.MaxConcurrentHandlers, _settings.MaxQueuedEvents, _settings.MaxConcurrentHandlersPerBot),
             static received => received.Event.Type,
             StartActivity,
             _logger);

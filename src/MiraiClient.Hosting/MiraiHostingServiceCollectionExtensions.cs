@@ -96,6 +96,7 @@ public static class MiraiHostingServiceCollectionExtensions
             provider.GetRequiredService<IOptions<MiraiBotOptions>>(),
             provider.GetRequiredService<IOptionsMonitor<MiraiConnectionOptions>>(),
             provider.GetServices<MiraiBoundConnection>(),
+            provider.GetServices<MiraiClient.Hosting.Served.IServedAccounts<IMiraiConnection>>(),
             provider.GetRequiredService<IHostApplicationLifetime>(),
             provider.GetRequiredService<ILogger<MiraiBotService>>()));
         services.TryAddSingleton<IMiraiBotHost>(static provider => provider.GetRequiredService<MiraiBotService>());

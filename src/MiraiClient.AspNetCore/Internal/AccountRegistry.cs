@@ -61,6 +61,29 @@ internal sealed class AccountRegistry<TConnection>
 
     public bool IsShuttingDown => Volatile.Read(ref _shutdown) is not null;
 
+    /// <summary>Gets or sets whether a bot host serves these accounts: it then closes them itself after its handlers
+    /// drained, instead of the application's early shutdown hook.</summary>
+    public bool HostManaged { get; set; }
+
+    /// <summary>Calls <paramref name="watch"/> for every account's connection, present and future (before the
+    /// connection takes its first socket), until the returned registration is disposed.</summary>
+    public IDisposable Watch(Action<AccountEntry<TConnection>> watch)
+    {
+        AccountEntry<TConnection>[] current;
+        lock (_gate)
+        {
+            _watchers.Add(watch);
+            current = [.. _entries.Values];
+        }
+
+        foreach (var entry in current)
+        {
+            watch(entry);
+        }
+
+        return new Unwatch(this, watch);
+    }
+
     public IReadOnlyCollection<long> Accounts
     {
         get
@@ -286,6 +309,17 @@ internal sealed class AccountRegistry<TConnection>
 
         ServerLog.ShuttingDown(_logger, entries.Length);
         await Task.WhenAll(entries.Select(DisposeQuietlyAsync)).ConfigureAwait(false);
+    }
+
+    private sealed class Unwatch(AccountRegistry<TConnection> registry, Action<AccountEntry<TConnection>> watch) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (registry._gate)
+            {
+                registry._watchers.Remove(watch);
+            }
+        }
     }
 
     private async Task DisposeQuietlyAsync(AccountEntry<TConnection> entry)

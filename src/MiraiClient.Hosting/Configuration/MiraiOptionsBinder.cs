@@ -170,6 +170,7 @@ internal static class MiraiBotOptionsBinder
         var config = new ConfigurationReader(configuration, binding.Errors);
         options.MaxConcurrentHandlers = config.Int32("MaxConcurrentHandlers") ?? options.MaxConcurrentHandlers;
         options.MaxQueuedEvents = config.Int32("MaxQueuedEvents") ?? options.MaxQueuedEvents;
+        options.MaxConcurrentHandlersPerBot = config.Int32("MaxConcurrentHandlersPerBot") ?? options.MaxConcurrentHandlersPerBot;
         options.Ordering = config.Enumeration<ConversationOrdering>("Ordering") ?? options.Ordering;
         if (config.Boolean("OrderPerConversation") == false)
         {
@@ -192,6 +193,7 @@ internal static class MiraiBotOptionsBinder
 
         var problem =
             options.MaxConcurrentHandlers is < 1 or > 10_000 ? ("MaxConcurrentHandlers", $"must be between 1 and 10000; got {options.MaxConcurrentHandlers}.")
+            : options.MaxConcurrentHandlersPerBot is < 0 or > 10_000 ? ("MaxConcurrentHandlersPerBot", $"must be between 0 (no limit of its own) and 10000; got {options.MaxConcurrentHandlersPerBot}.")
             : options.MaxQueuedEvents is < 1 or > 1_000_000 ? ("MaxQueuedEvents", $"must be between 1 and 1000000; got {options.MaxQueuedEvents}.")
             : !Enum.IsDefined(options.Ordering) ? ("Ordering", $"must be one of {string.Join(", ", Enum.GetNames<ConversationOrdering>())}; got {options.Ordering}.")
             : options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromHours(1) ? ("DrainTimeout", $"must be between zero and one hour; got {options.DrainTimeout}.")

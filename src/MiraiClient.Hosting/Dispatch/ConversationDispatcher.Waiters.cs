@@ -144,8 +144,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
             item.Waits++;
             if (item.Waits == 1 && item.HoldsSlot)
             {
-                item.HoldsSlot = false;
-                _running--;
+                GiveSlotBackLocked(item);
                 start = StartReadyLocked();
             }
         }
@@ -166,8 +165,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
 
             if (_running < _settings.MaxConcurrentHandlers || _discarding)
             {
-                _running++;
-                item.HoldsSlot = true;
+                TakeSlotLocked(item);
                 return Task.CompletedTask;
             }
 

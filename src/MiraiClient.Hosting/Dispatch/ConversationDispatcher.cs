@@ -36,6 +36,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
     private readonly Dictionary<TKey, Conversation> _conversations = [];
     private readonly Queue<Item> _ready = new();
     private readonly Queue<SlotRequest> _resuming = new();
+    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private readonly List<Waiter> _waiters = [];
     private readonly CancellationTokenSource _handlersStop = new();
     private readonly DispatcherSettings _settings;
@@ -123,8 +124,10 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
     /// <param name="key">Its conversation, or <see langword="null"/> to run it without ordering.</param>
     /// <param name="handlers">Its handlers, run one after another; none means only waiters may take it.</param>
     /// <param name="cancellationToken">Abandons the wait for room.</param>
+    /// <param name="group">The group it counts against for <see cref="DispatcherSettings.MaxConcurrentPerGroup"/>
+    /// (the bot account it arrived on), or <see langword="null"/> for none.</param>
     /// <returns>A task that completes when the event was taken, queued or started.</returns>
-    public async ValueTask DispatchAsync(TEvent @event, TKey? key, IReadOnlyList<DispatchHandler<TEvent>> handlers, CancellationToken cancellationToken)
+    public async ValueTask DispatchAsync(TEvent @event, TKey? key, IReadOnlyList<DispatchHandler<TEvent>> handlers, CancellationToken cancellationToken, string? group = null)
     {
         var sequence = Interlocked.Increment(ref _sequence);
         List<Item>? start;
@@ -141,7 +144,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
 
                 if (_queued < _settings.MaxQueuedEvents)
                 {
-                    EnqueueLocked(new Item(this, sequence, @event, key, handlers));
+                    EnqueueLocked(new Item(this, sequence, @event, key, handlers, group));
                     start = StartReadyLocked();
                     break;
                 }
@@ -195,6 +198,16 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
             }
 
             _ready.Clear();
+            foreach (var group in _groups.Values)
+            {
+                foreach (var item in group.Parked)
+                {
+                    dropped += item.Claimed ? 0 : 1;
+                }
+
+                group.Parked.Clear();
+            }
+
             foreach (var (key, conversation) in _conversations.ToList())
             {
                 foreach (var item in conversation.Waiting)
@@ -214,8 +227,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
             // Handlers waiting for a slot to resume get one now: they are about to see their token cancelled.
             while (_resuming.TryDequeue(out var request))
             {
-                _running++;
-                request.Item.HoldsSlot = true;
+                TakeSlotLocked(request.Item);
                 granted.Add(request);
             }
 
@@ -309,8 +321,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
         {
             if (_resuming.TryDequeue(out var request))
             {
-                _running++;
-                request.Item.HoldsSlot = true;
+                TakeSlotLocked(request.Item);
                 request.Granted.TrySetResult();
                 continue;
             }
@@ -327,16 +338,76 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
                 continue;
             }
 
+            if (item.Group is { } name && GroupOf(name) is { } group && group.Running >= _settings.MaxConcurrentPerGroup)
+            {
+                // Its bot is at its own limit: it waits aside, holding nothing, so other bots' events go on.
+                group.Parked.Enqueue(item);
+                continue;
+            }
+
             _queued--;
             item.Started = true;
-            item.HoldsSlot = true;
-            _running++;
+            TakeSlotLocked(item);
             _active++;
             (start ??= []).Add(item);
         }
 
         SignalRoomLocked();
         return start;
+    }
+
+    /// <summary>Gets the group's bookkeeping, or <see langword="null"/> when groups are not limited.</summary>
+    private Group? GroupOf(string name)
+    {
+        if (_settings.MaxConcurrentPerGroup <= 0)
+        {
+            return null;
+        }
+
+        if (!_groups.TryGetValue(name, out var group))
+        {
+            group = new Group();
+            _groups[name] = group;
+        }
+
+        return group;
+    }
+
+    private void TakeSlotLocked(Item item)
+    {
+        _running++;
+        item.HoldsSlot = true;
+        if (item.Group is { } name && GroupOf(name) is { } group)
+        {
+            group.Running++;
+        }
+    }
+
+    /// <summary>Frees the invocation's slot, if it holds one; the first event its group parked becomes ready again.</summary>
+    private void GiveSlotBackLocked(Item item)
+    {
+        if (!item.HoldsSlot)
+        {
+            return;
+        }
+
+        item.HoldsSlot = false;
+        _running--;
+        if (item.Group is not { } name || !_groups.TryGetValue(name, out var group))
+        {
+            return;
+        }
+
+        group.Running--;
+        if (group.Parked.TryDequeue(out var parked))
+        {
+            _ready.Enqueue(parked);
+        }
+        else if (group.Running == 0)
+        {
+            // Idle groups cost nothing, as idle conversations do.
+            _groups.Remove(name);
+        }
     }
 
     private void AdvanceLocked(Item finished)
@@ -439,11 +510,7 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
         lock (_gate)
         {
             _active--;
-            if (item.HoldsSlot)
-            {
-                item.HoldsSlot = false;
-                _running--;
-            }
+            GiveSlotBackLocked(item);
 
             AdvanceLocked(item);
             CloseWaitersOfLocked(item);
@@ -476,6 +543,14 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
         public Queue<Item> Waiting { get; } = new();
     }
 
+    /// <summary>A group's invocations holding a slot, and its events waiting for the group's limit.</summary>
+    private sealed class Group
+    {
+        public int Running { get; set; }
+
+        public Queue<Item> Parked { get; } = new();
+    }
+
     /// <summary>A handler resuming after a wait, queued for a slot.</summary>
     private sealed class SlotRequest(Item item)
     {
@@ -485,10 +560,12 @@ internal sealed partial class ConversationDispatcher<TEvent, TKey>
     }
 
     /// <summary>One event and its handlers on their way through the dispatcher. State changes under the lock.</summary>
-    private sealed class Item(ConversationDispatcher<TEvent, TKey> owner, long sequence, TEvent @event, TKey? key, IReadOnlyList<DispatchHandler<TEvent>> handlers)
+    private sealed class Item(ConversationDispatcher<TEvent, TKey> owner, long sequence, TEvent @event, TKey? key, IReadOnlyList<DispatchHandler<TEvent>> handlers, string? group)
         : DispatchInvocation<TEvent>(sequence, @event)
     {
         public TKey? Key { get; } = key;
+
+        public string? Group { get; } = group;
 
         public IReadOnlyList<DispatchHandler<TEvent>> Handlers { get; } = handlers;
 

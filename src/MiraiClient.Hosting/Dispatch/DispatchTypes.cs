@@ -3,7 +3,10 @@ namespace MiraiClient.Hosting.Dispatch;
 /// <summary>Bounds of a <see cref="ConversationDispatcher{TEvent, TKey}"/>.</summary>
 /// <param name="MaxConcurrentHandlers">How many invocations may run at once; waiting ones hold no slot.</param>
 /// <param name="MaxQueuedEvents">How many events may wait before <c>DispatchAsync</c> waits for room.</param>
-internal sealed record DispatcherSettings(int MaxConcurrentHandlers, int MaxQueuedEvents);
+/// <param name="MaxConcurrentPerGroup">How many invocations of one group (bot account) may start while others of
+/// the group hold slots; 0 for no limit beyond <paramref name="MaxConcurrentHandlers"/>. Handlers resuming after a
+/// wait are not held back by it.</param>
+internal sealed record DispatcherSettings(int MaxConcurrentHandlers, int MaxQueuedEvents, int MaxConcurrentPerGroup = 0);
 
 /// <summary>A handler the dispatcher runs for an event, with the name its failures are logged under.</summary>
 /// <typeparam name="TEvent">The event type.</typeparam>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MiraiClient.Hosting.Configuration;
 using MiraiClient.Hosting.Dispatch;
+using MiraiClient.Hosting.Served;
 using MiraiClient.OneBot;
 using Log = MiraiClient.Hosting.HostingLog;
 
@@ -17,9 +18,13 @@ namespace MiraiClient.Hosting;
 /// same start and stop contract as the mirai bots (<see cref="MiraiBotService"/>): a bad configuration stops
 /// the host with <see cref="MiraiBotOptions.FatalExitCode"/> and one log line; a stop takes no new events,
 /// drains for <see cref="MiraiBotOptions.DrainTimeout"/>, cancels, waits up to
-/// <see cref="MiraiBotOptions.AbandonTimeout"/>, then disposes the connections.
+/// <see cref="MiraiBotOptions.AbandonTimeout"/>, then disposes the connections. Accounts that dial in (server mode,
+/// <see cref="IServedAccounts{TConnection}"/>) are served beside the dialed connections, each as a bot of its own.
 /// </summary>
-internal sealed class OneBotHostService : IHostedService, IOneBotHost
+/// <remarks>The stop runs as the host starts stopping (<see cref="IHostedLifecycleService.StoppingAsync"/>), before any
+/// service's <c>StopAsync</c>: a web server that stops first would otherwise wait for the accounts' held-open upgrade
+/// requests, and handlers draining still reply through sockets that are open.</remarks>
+internal sealed class OneBotHostService : IHostedLifecycleService, IOneBotHost
 {
     private static readonly ActivitySource ActivitySource = new("MiraiClient.Hosting");
 
@@ -34,7 +39,10 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Type, DispatchHandler<OneBotReceivedEvent>[]> _handlersByType = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ServedBots<IOneBotConnection, OneBotRunner> _served;
+    private readonly object _stopGate = new();
     private OneBotRunner[] _runners = [];
+    private Task? _stop;
     private ConversationDispatcher<OneBotReceivedEvent, ConversationKey>? _dispatcher;
     private OneBotCommandRouter? _router;
     private MiraiBotOptions _settings = new();
@@ -47,6 +55,7 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
         IOptions<MiraiBotOptions> options,
         IOptionsMonitor<OneBotConnectionOptions> connectionOptions,
         IEnumerable<OneBotBoundConnection> bound,
+        IEnumerable<IServedAccounts<IOneBotConnection>> served,
         IHostApplicationLifetime lifetime,
         ILogger<OneBotHostService> logger)
     {
@@ -60,9 +69,10 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
         _boundNames = bound.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         _lifetime = lifetime;
         _logger = logger;
+        _served = new ServedBots<IOneBotConnection, OneBotRunner>(served, StartServed, static runner => runner.StopReadingAsync(), logger);
     }
 
-    public IReadOnlyList<OneBotAccount> Bots => Volatile.Read(ref _runners).Select(r => r.Bot).ToArray();
+    public IReadOnlyList<OneBotAccount> Bots => [.. Volatile.Read(ref _runners).Concat(_served.Runners).Select(r => r.Bot)];
 
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
     {
@@ -70,7 +80,9 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
         await Task.WhenAll(Volatile.Read(ref _runners).Select(r => r.Ready)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         OneBotRunner[] runners;
         try
@@ -79,14 +91,8 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
         }
         catch (Exception ex)
         {
-            var code = MiraiBotOptionsBinder.Check(_settings) is null ? _settings.FatalExitCode : new MiraiBotOptions().FatalExitCode;
-            var cause = string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            Log.ConfigurationInvalid(_logger, cause, code);
-            Log.ConfigurationInvalidDetail(_logger, ex);
-            Environment.ExitCode = code;
-            MiraiBotService.FailQuietly(_started, new InvalidOperationException("The OneBot bot host could not start: " + cause));
-            _lifetime.StopApplication();
-            return Task.CompletedTask;
+            FailStart(ex);
+            return;
         }
 
         var names = string.Join(", ", runners.Select(r => r.Bot.DisplayName));
@@ -97,24 +103,73 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
             runner.Start();
         }
 
+        try
+        {
+            await _served.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A bad server setting or an address in use: the same contract as a bad connection setting.
+            FailStart(ex);
+            return;
+        }
+
         _started.TrySetResult();
-        return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopOnceAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => StopOnceAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private Task StopOnceAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopGate)
+        {
+            return _stop ??= StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         var runners = Volatile.Read(ref _runners);
+        var served = _served.Close();
         if (_dispatcher is not { } dispatcher)
         {
+            await _served.StopAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
         Log.Stopping(_logger, _settings.DrainTimeout.TotalMilliseconds);
-        await Task.WhenAll(runners.Select(r => r.StopReadingAsync())).ConfigureAwait(false);
+        await Task.WhenAll(runners.Concat(served).Select(r => r.StopReadingAsync())).ConfigureAwait(false);
         await dispatcher.StopAsync(_settings.DrainTimeout, _settings.AbandonTimeout, cancellationToken).ConfigureAwait(false);
 
         // Bounded by each connection's DisposeTimeout, and always done: a stopped bot never leaves a socket open.
-        await Task.WhenAll(runners.Select(r => r.StopConnectionAsync())).ConfigureAwait(false);
+        // The accounts that dialled in are closed by their server, which stops listening too.
+        await Task.WhenAll(runners.Select(r => r.StopConnectionAsync()).Append(_served.StopAsync(cancellationToken))).ConfigureAwait(false);
+    }
+
+    private void FailStart(Exception ex)
+    {
+        var code = MiraiBotOptionsBinder.Check(_settings) is null ? _settings.FatalExitCode : new MiraiBotOptions().FatalExitCode;
+        var cause = string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Log.ConfigurationInvalid(_logger, cause, code);
+        Log.ConfigurationInvalidDetail(_logger, ex);
+        Environment.ExitCode = code;
+        MiraiBotService.FailQuietly(_started, new InvalidOperationException("The OneBot bot host could not start: " + cause));
+        _lifetime.StopApplication();
+    }
+
+    /// <summary>An account dialled in: it becomes a bot named by its number, whose connection its server owns.</summary>
+    private OneBotRunner StartServed(long selfId, IOneBotConnection connection)
+    {
+        var runner = new OneBotRunner(this, new OneBotAccount(selfId.ToString(System.Globalization.CultureInfo.InvariantCulture), connection), _logger, ownsConnection: false);
+        Log.AccountArrived(_logger, runner.Bot.DisplayName);
+        runner.Start();
+        return runner;
     }
 
     /// <summary>Hands an event of one account to the dispatcher, with its conversation key and handlers.</summary>
@@ -124,7 +179,7 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
         var key = _settings.Ordering == ConversationOrdering.None || (_router?.IsUnordered(bot, item) ?? false)
             ? null
             : OneBotChat.KeyOf(bot, item, _settings.Ordering);
-        return _dispatcher!.DispatchAsync(new OneBotReceivedEvent(bot, item), key, handlers, cancellationToken);
+        return _dispatcher!.DispatchAsync(new OneBotReceivedEvent(bot, item), key, handlers, cancellationToken, bot.DisplayName);
     }
 
     /// <summary>A connection stopped for good: log once, set the exit code, stop the host.</summary>
@@ -147,9 +202,9 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
         }
 
         var names = _catalog.ConnectionNames();
-        if (names.Count == 0)
+        if (names.Count == 0 && !_served.Any)
         {
-            throw new InvalidOperationException("AddOneBot() found no connection to run: register one with AddOneBotClient(configuration.GetSection(\"OneBot\")) or AddOneBotClient(name, …).");
+            throw new InvalidOperationException("AddOneBot() found no connection to run: register one with AddOneBotClient(configuration.GetSection(\"OneBot\")) or AddOneBotClient(name, …), or serve the accounts that dial in (ServeReverseWebSocket).");
         }
 
         var problems = new List<string>();
@@ -181,7 +236,7 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
 
         _router = _services.GetService<OneBotCommandRouter>();
         _dispatcher = new ConversationDispatcher<OneBotReceivedEvent, ConversationKey>(
-            new DispatcherSettings(_settings.MaxConcurrentHandlers, _settings.MaxQueuedEvents),
+            new DispatcherSettings(_settings.MaxConcurrentHandlers, _settings.MaxQueuedEvents, _settings.MaxConcurrentHandlersPerBot),
             static received => OneBotChat.Describe(received.Event),
             StartActivity,
             _logger);
@@ -219,7 +274,7 @@ internal sealed class OneBotHostService : IHostedService, IOneBotHost
 /// <remarks>Not disposable on purpose, like <see cref="MiraiBotRunner"/>: a handler abandoned at stop may still
 /// finish later, and the token sources it touches must stay usable.</remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See remarks.")]
-internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, ILogger logger)
+internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, ILogger logger, bool ownsConnection = true)
 {
     private readonly CancellationTokenSource _readStop = new();
     private readonly CancellationTokenSource _connectionStop = new();
@@ -237,7 +292,10 @@ internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, IL
         Bot.Connection.StateChanged += OnStateChanged;
         var events = Bot.Connection.GetEventsAsync(_readStop.Token);
         _pump = Task.Run(() => PumpAsync(events), CancellationToken.None);
-        _runner = Task.Run(RunConnectionAsync, CancellationToken.None);
+        if (ownsConnection)
+        {
+            _runner = Task.Run(RunConnectionAsync, CancellationToken.None);
+        }
     }
 
     /// <summary>Stops reading events; bounded, since every wait of the pump honours the token.</summary>

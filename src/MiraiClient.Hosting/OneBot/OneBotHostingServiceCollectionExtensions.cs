@@ -83,6 +83,7 @@ public static class OneBotHostingServiceCollectionExtensions
             provider.GetRequiredService<IOptions<MiraiBotOptions>>(),
             provider.GetRequiredService<IOptionsMonitor<OneBotConnectionOptions>>(),
             provider.GetServices<OneBotBoundConnection>(),
+            provider.GetServices<MiraiClient.Hosting.Served.IServedAccounts<IOneBotConnection>>(),
             provider.GetRequiredService<IHostApplicationLifetime>(),
             provider.GetRequiredService<ILogger<OneBotHostService>>()));
         services.TryAddSingleton<IOneBotHost>(static provider => provider.GetRequiredService<OneBotHostService>());

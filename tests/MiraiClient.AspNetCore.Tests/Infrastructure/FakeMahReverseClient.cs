@@ -168,6 +168,7 @@ internal sealed class FakeMahReverseClient : IAsyncDisposable
         {
             "about" => "{\"code\":0,\"msg\":\"\",\"data\":{\"version\":\"2.10.0\"}}",
             "botList" => $"{{\"code\":0,\"msg\":\"\",\"data\":[{_qq}]}}",
+"sendGroupMessage" or "sendFriendMessage" => "{\"code\":0,\"msg\":\"\",\"messageId\":7}",
             "botProfile" => "{\"nickname\":\"bot\",\"email\":\"\",\"age\":0,\"level\":1,\"sign\":\"\",\"sex\":\"UNKNOWN\"}",
             _ => "{\"code\":0,\"msg\":\"\"}",
         };
