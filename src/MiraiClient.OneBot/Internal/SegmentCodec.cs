@@ -85,8 +85,11 @@ internal static class SegmentReader
     }
 
     /// <summary>Reads an array of segments, leaving the reader on its end.</summary>
+    /// <param name="reader">A reader on the array's start.</param>
+    /// <param name="rawMessage">The event's <c>raw_message</c> when already read: a <c>text</c> value equal to it
+    /// shares that string instead of allocating its own (a plain-text message is both).</param>
     /// <returns>The message, or <see langword="null"/> when an element is not a segment object.</returns>
-    public static OneBotMessage? ReadArray(ref Utf8JsonReader reader)
+    public static OneBotMessage? ReadArray(ref Utf8JsonReader reader, string? rawMessage = null)
     {
         // Scratch space per thread: reading segments never re-enters this method.
         var scratch = t_segments ??= new OneBotSegment[16];
@@ -95,7 +98,7 @@ internal static class SegmentReader
         {
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (ReadSegment(ref reader) is not { } segment)
+                if (ReadSegment(ref reader, rawMessage) is not { } segment)
                 {
                     return null;
                 }
@@ -118,8 +121,10 @@ internal static class SegmentReader
     }
 
     /// <summary>Reads one segment object, leaving the reader on its end.</summary>
+    /// <param name="reader">A reader on the segment's start.</param>
+    /// <param name="rawMessage">As for <see cref="ReadArray"/>.</param>
     /// <returns>The segment, or <see langword="null"/> when it has no string <c>type</c> or its <c>data</c> is not an object.</returns>
-    public static OneBotSegment? ReadSegment(ref Utf8JsonReader reader)
+    public static OneBotSegment? ReadSegment(ref Utf8JsonReader reader, string? rawMessage = null)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -145,7 +150,7 @@ internal static class SegmentReader
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    fields = ReadFields(ref reader);
+                    fields = ReadFields(ref reader, rawMessage);
                 }
                 else if (reader.TokenType == JsonTokenType.Null)
                 {
@@ -166,7 +171,7 @@ internal static class SegmentReader
         return type is null || type.Length == 0 ? null : SegmentFactory.Create(type, fields ?? []);
     }
 
-    private static OneBotSegmentField[] ReadFields(ref Utf8JsonReader reader)
+    private static OneBotSegmentField[] ReadFields(ref Utf8JsonReader reader, string? rawMessage)
     {
         var scratch = t_fields ??= new OneBotSegmentField[16];
         var count = 0;
@@ -176,9 +181,9 @@ internal static class SegmentReader
             {
                 var key = WireStrings.GetString(ref reader);
                 reader.Read();
-                var field = reader.TokenType == JsonTokenType.String
-                    ? new OneBotSegmentField(key, RecentStrings.GetString(ref reader))
-                    : new OneBotSegmentField(key, JsonText.ReadCompact(ref reader), IsJson: true);
+                var field = reader.TokenType != JsonTokenType.String ? new OneBotSegmentField(key, JsonText.ReadCompact(ref reader), IsJson: true)
+                    : rawMessage is not null && ReferenceEquals(key, "text") && SameText(ref reader, rawMessage) ? new OneBotSegmentField(key, rawMessage)
+                    : new OneBotSegmentField(key, RecentStrings.GetString(ref reader));
                 if (count == scratch.Length)
                 {
                     Array.Resize(ref scratch, count * 2);
@@ -194,6 +199,14 @@ internal static class SegmentReader
         {
             scratch.AsSpan(0, count).Clear();
         }
+    }
+
+    /// <summary>Whether the string token spells exactly <paramref name="text"/> (compared only when the lengths allow it).</summary>
+    private static bool SameText(ref Utf8JsonReader reader, string text)
+    {
+        // UTF-8 takes one to three bytes per UTF-16 unit; escapes only make the token longer.
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        return length >= text.Length && (reader.ValueIsEscaped || length <= 3L * text.Length) && reader.ValueTextEquals(text);
     }
 }
 
