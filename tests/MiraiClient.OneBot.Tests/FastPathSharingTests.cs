@@ -156,12 +156,12 @@ public class FastPathSharingTests
         Assert.IsType<GroupMessageEvent>(OneBotEventDecoder.DecodeReference(Encoding.UTF8.GetBytes(GroupFrame(sender, messageId))));
 
     private static string GroupFrame(string sender, long messageId) =>
-        $$"""{"self_id":10001,"user_id":3000000002,"time":1700000000,"message_id":{{messageId}},"message_type":"group","sender":{{sender}},"raw_message":"hi","font":14,"sub_type":"normal","message":[{"type":"text","data":{"text":"hi"}}],"message_format":"array","post_type":"message","group_id":123456,"group_name":"测试群"}""";
+        $$$"""{"self_id":10001,"user_id":3000000002,"time":1700000000,"message_id":{{{messageId}}},"message_type":"group","sender":{{{sender}}},"raw_message":"hi","font":14,"sub_type":"normal","message":[{"type":"text","data":{"text":"hi"}}],"message_format":"array","post_type":"message","group_id":123456,"group_name":"测试群"}""";
 
     private static string Frame(bool rawFirst, string raw, string message) =>
         rawFirst
-            ? $$"""{"self_id":10001,"user_id":42,"time":1700000000,"message_id":1,"message_type":"group","sender":{"user_id":42,"nickname":"n"},"raw_message":{{raw}},"font":14,"sub_type":"normal","message":{{message}},"post_type":"message","group_id":123456}"""
-            : $$"""{"self_id":10001,"user_id":42,"time":1700000000,"message_id":1,"message_type":"group","sender":{"user_id":42,"nickname":"n"},"message":{{message}},"raw_message":{{raw}},"font":14,"sub_type":"normal","post_type":"message","group_id":123456}""";
+            ? $$$"""{"self_id":10001,"user_id":42,"time":1700000000,"message_id":1,"message_type":"group","sender":{"user_id":42,"nickname":"n"},"raw_message":{{{raw}}},"font":14,"sub_type":"normal","message":{{{message}}},"post_type":"message","group_id":123456}"""
+            : $$$"""{"self_id":10001,"user_id":42,"time":1700000000,"message_id":1,"message_type":"group","sender":{"user_id":42,"nickname":"n"},"message":{{{message}}},"raw_message":{{{raw}}},"font":14,"sub_type":"normal","post_type":"message","group_id":123456}""";
 
     private static OneBotMessageEvent Decode(string json)
     {

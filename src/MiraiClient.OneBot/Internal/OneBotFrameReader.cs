@@ -169,6 +169,7 @@ internal static class OneBotFrameReader
         public OneBotMessage? Message;
         public string? MessageText;
         public string? RawMessage;
+        public int RawUtf8Length;
         public int Font;
         public OneBotSender? Sender;
         public OneBotAnonymous? Anonymous;
@@ -364,6 +365,7 @@ internal static class OneBotFrameReader
                 case Key.RawMessage:
                     // In string format raw_message repeats message: share one string.
                     // In array format a plain-text message's one text segment is raw_message too: share it.
+                    RawUtf8Length = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan.Length : -1;
                     RawMessage = reader.TokenType == JsonTokenType.String && (MessageText ?? SoleText(Message)) is { } sameText && reader.ValueTextEquals(sameText)
                         ? sameText
                         : ReadNullableString(ref reader);
@@ -522,7 +524,7 @@ internal static class OneBotFrameReader
                 case JsonTokenType.StartArray:
                 {
                     var start = reader;
-                    Message = SegmentReader.ReadArray(ref reader, RawMessage);
+                    Message = SegmentReader.ReadArray(ref reader, RawMessage, RawUtf8Length);
                     MessageText = null;
                     if (Message is null)
                     {
