@@ -4,8 +4,9 @@ namespace MiraiClient.OneBot.Internal;
 /// allocating an equal sender for every message (a busy group's senders repeat from message to message).</summary>
 /// <remarks>Replaces a <c>new OneBotSender { … }</c> per message event in the one-pass reader. Per-thread,
 /// direct-mapped by QQ number and lossy; a sender is shared only when every property equals the values just
-/// read, so sharing never changes what an event says (senders are immutable records). Measured with BDN
-/// <c>OneBotDecodeBenchmarks</c> over the load test's mix (256 senders): about 90 B less per event.</remarks>
+/// read, so sharing never changes what an event says (senders are immutable records). Part of the
+/// 2,150 → 1,740 B per event measured with BDN <c>OneBotDecodeBenchmarks</c> over the load test's mix
+/// (256 senders; a sender record is about 90 B, saved on every repeat).</remarks>
 internal static class SenderCache
 {
     private const int Slots = 256;
