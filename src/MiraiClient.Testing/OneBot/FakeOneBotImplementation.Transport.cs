@@ -261,6 +261,7 @@ public sealed partial class FakeOneBotImplementation
         {
             using var message = new MemoryStream();
             ValueWebSocketReceiveResult result;
+            await ReadingGate().WaitAsync(_lifetime.Token).ConfigureAwait(false);
             do
             {
                 result = await socket.ReceiveAsync(buffer.AsMemory(), _lifetime.Token).ConfigureAwait(false);
