@@ -50,6 +50,46 @@ public class HeartbeatMonitorTests
     }
 
     [Fact]
+    public void OnTick_ProbesAndExpires_WhenOnlyWriteOnlyFramesArrive()
+    {
+        // The peer writes a frame at every tick (its own heartbeats) but nothing proves that it reads.
+        var monitor = Start();
+        (HeartbeatVerdict Verdict, long At) first = (HeartbeatVerdict.None, 0);
+        for (var now = 125L; now <= 10_000 && first.Verdict == HeartbeatVerdict.None; now += 125)
+        {
+            first = (monitor.OnTick(now, lastInbound: now - 10, lastProofOfReading: 0), now);
+        }
+
+        Assert.Equal((HeartbeatVerdict.Probe, 1000L), first);
+        (HeartbeatVerdict Verdict, long At) second = (HeartbeatVerdict.None, 0);
+        for (var now = 1125L; now <= 10_000 && second.Verdict == HeartbeatVerdict.None; now += 125)
+        {
+            second = (monitor.OnTick(now, lastInbound: now - 10, lastProofOfReading: 0), now);
+        }
+
+        Assert.Equal((HeartbeatVerdict.Expired, 4000L), second);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), monitor.Silent);
+        Assert.Equal(TimeSpan.FromSeconds(4), monitor.Unanswered);
+    }
+
+    [Fact]
+    public void OnTick_ProofOfReadingAfterTheProbe_AnswersIt_WhenWriteOnlyFramesAlsoArrive()
+    {
+        var monitor = Start();
+        Assert.Equal(HeartbeatVerdict.Probe, monitor.OnTick(1000, lastInbound: 990, lastProofOfReading: 0));
+
+        // Write-only frames after the probe do not answer it; the reply at 1.3 s does.
+        Assert.Equal(HeartbeatVerdict.None, monitor.OnTick(1125, lastInbound: 1100, lastProofOfReading: 0));
+        Assert.True(monitor.Probing);
+        Assert.Equal(HeartbeatVerdict.None, monitor.OnTick(1375, lastInbound: 1360, lastProofOfReading: 1300));
+        Assert.False(monitor.Probing);
+
+        // The next probe comes an interval after that reply, heartbeats notwithstanding.
+        Assert.Equal(HeartbeatVerdict.None, monitor.OnTick(2250, lastInbound: 2240, lastProofOfReading: 1300));
+        Assert.Equal(HeartbeatVerdict.Probe, monitor.OnTick(2375, lastInbound: 2360, lastProofOfReading: 1300));
+    }
+
+    [Fact]
     public void FrameReceivedBeforeTheProbe_DoesNotAnswerIt()
     {
         var monitor = Start();

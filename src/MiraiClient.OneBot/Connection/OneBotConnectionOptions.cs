@@ -26,10 +26,11 @@ public sealed class OneBotConnectionOptions : IConnectionOptions
     public ReconnectOptions Reconnect { get; set; } = new();
 
     /// <summary>Gets or sets the dead-connection detection (default: see <see cref="HeartbeatOptions"/>).</summary>
-    /// <remarks>Any frame counts as proof of life, the implementation's own heartbeat events included. After
-    /// <see cref="HeartbeatOptions.Interval"/> of silence a <c>get_status</c> call is the probe, so a dead,
-    /// half-open or frozen peer is noticed within the same bound as for mirai-api-http whether or not the
-    /// implementation sends heartbeats.</remarks>
+    /// <remarks>Any frame but the implementation's own heartbeat events counts as proof that it reads: those come
+    /// on its timer whatever it reads, so they prove only that it writes. After
+    /// <see cref="HeartbeatOptions.Interval"/> without such proof a <c>get_status</c> call is the probe, so a dead,
+    /// half-open or frozen peer, or one that keeps sending heartbeats while it reads nothing, is noticed within the
+    /// same bound as for mirai-api-http whether or not the implementation sends heartbeats.</remarks>
     public HeartbeatOptions Heartbeat { get; set; } = new();
 
     /// <summary>Gets or sets how long opening the socket may take (default: 10 s).</summary>

@@ -36,6 +36,10 @@ internal sealed class OneBotProtocol : WireProtocol<OneBotEvent>
     /// that check the token in-band answer it (or precede it) with retcode 1403.</remarks>
     public override bool AwaitsHandshakeFrame => true;
 
+    /// <inheritdoc/>
+    /// <remarks>Heartbeat meta-events: an implementation whose reading side is stalled keeps sending them.</remarks>
+    public override bool HasWriteOnlyFrames => true;
+
     public override void ConfigureClientSocket(ClientWebSocketOptions options)
     {
         if (_settings.AccessToken is { } token && !_settings.AccessTokenInQuery)
@@ -177,6 +181,13 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
         {
             Log.MalformedFrame(_sink.Logger, message.Length, ex.Message, ex);
             return;
+        }
+
+        if (frame.Event is not HeartbeatEvent)
+        {
+            // Heartbeat events come on the implementation's timer whether or not it reads this socket; every
+            // other frame (a response, or an event it produced) counts as an answer to the liveness probe.
+            _sink.ProvesReading();
         }
 
         if (frame.Kind == OneBotFrameKind.Event)

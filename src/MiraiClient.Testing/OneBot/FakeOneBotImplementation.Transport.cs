@@ -275,6 +275,8 @@ public sealed partial class FakeOneBotImplementation
             }
             while (!result.EndOfMessage);
 
+            // A stalled reader (StopReading): what arrived waits, and nothing more is read until it resumes.
+            await ReadingGate().WaitAsync(_lifetime.Token).ConfigureAwait(false);
             if (link.Reads == LinkReads.Execute)
             {
                 var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);

@@ -60,6 +60,7 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private TaskCompletionSource _thawed = Background.OpenGate();
     private TaskCompletionSource _up = Background.OpenGate();
+    private TaskCompletionSource _reading = Background.OpenGate();
     private Task _acceptLoop = Task.CompletedTask;
     private int _nextLinkId;
     private int _accepts;
@@ -241,6 +242,29 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
     /// <summary>Sends heartbeats again after <see cref="StopHeartbeats"/>.</summary>
     public void ResumeHeartbeats() => _heartbeatsStopped = false;
 
+    /// <summary>Stops reading every connection (they stay open) while heartbeats and pushed events still go out:
+    /// an implementation whose client-to-implementation direction is stalled, so no call is read or answered.
+    /// <see cref="ResumeReading"/> reads again.</summary>
+    public void StopReading()
+    {
+        lock (_gate)
+        {
+            if (_reading.Task.IsCompleted)
+            {
+                _reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Reads again after <see cref="StopReading"/>.</summary>
+    public void ResumeReading()
+    {
+        lock (_gate)
+        {
+            _reading.TrySetResult();
+        }
+    }
+
     /// <summary>Starts accepting forward connections (again) on <see cref="Port"/>.</summary>
     public void StartListening()
     {
@@ -390,6 +414,15 @@ public sealed partial class FakeOneBotImplementation : IAsyncDisposable
         lock (_gate)
         {
             return _thawed.Task;
+        }
+    }
+
+    /// <summary>Waits until reading is allowed (<see cref="StopReading"/>).</summary>
+    private Task ReadingGate()
+    {
+        lock (_gate)
+        {
+            return _reading.Task;
         }
     }
 

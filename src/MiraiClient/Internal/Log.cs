@@ -18,7 +18,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, EventName = "RetryScheduled", Level = LogLevel.Information, Message = "Retrying in {DelayMs:F0} ms (consecutive failure {Attempt})")]
     public static partial void RetryScheduled(ILogger logger, double delayMs, int attempt);
 
-    [LoggerMessage(EventId = 1005, EventName = "HeartbeatTimeout", Level = LogLevel.Warning, Message = "Nothing received for {SilentMs:F0} ms and the probe went unanswered; treating the connection as dead")]
+    [LoggerMessage(EventId = 1005, EventName = "HeartbeatTimeout", Level = LogLevel.Warning, Message = "Nothing received (the peer's own heartbeats aside) for {SilentMs:F0} ms and the probe went unanswered; treating the connection as dead")]
     public static partial void HeartbeatTimeout(ILogger logger, double silentMs);
 
     [LoggerMessage(EventId = 1006, EventName = "Fatal", Level = LogLevel.Error, Message = "Connection stopped for good: {Cause}")]
@@ -54,7 +54,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1016, EventName = "CloseFailed", Level = LogLevel.Debug, Message = "The close handshake did not complete; the socket was aborted")]
     public static partial void CloseFailed(ILogger logger, Exception? exception);
 
-    [LoggerMessage(EventId = 1017, EventName = "HeartbeatProbe", Level = LogLevel.Trace, Message = "Nothing received for {SilentMs:F0} ms; sent a probe")]
+    [LoggerMessage(EventId = 1017, EventName = "HeartbeatProbe", Level = LogLevel.Trace, Message = "Nothing received (the peer's own heartbeats aside) for {SilentMs:F0} ms; sent a probe")]
     public static partial void HeartbeatProbe(ILogger logger, double silentMs);
 
     [LoggerMessage(EventId = 1018, EventName = "BackgroundTaskFailed", Level = LogLevel.Error, Message = "Background task {Name} failed unexpectedly")]

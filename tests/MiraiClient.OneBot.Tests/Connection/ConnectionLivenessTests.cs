@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using MiraiClient.Testing;
 using MiraiClient.Testing.OneBot;
 
@@ -12,15 +13,14 @@ public class ConnectionLivenessTests(ITestOutputHelper output) : OneBotConnectio
 {
     private static readonly HeartbeatOptions TwoAndTwo = new() { Interval = TimeSpan.FromSeconds(2), Timeout = TimeSpan.FromSeconds(2) };
 
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
     private static TimeSpan DetectionBound(HeartbeatOptions heartbeat) => heartbeat.Interval + heartbeat.Timeout + TimeSpan.FromSeconds(1 + 1.5);
 
     [Fact]
-    public async Task ImplementationHeartbeats_KeepTheConnectionAlive_WithoutProbes_AndTheirStopIsDetected()
+    public async Task ImplementationHeartbeats_DoNotReplaceTheProbe_WhichKeepsTheConnectionAlive()
     {
         var fake = await StartFakeAsync(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(300));
-
-        // A probe would go unanswered and end the session: only the heartbeats can keep it alive.
-        fake.Handle("get_status", _ => ActionReply.None);
         var options = FastOptions(fake.Uri);
         options.Heartbeat = new HeartbeatOptions { Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(1) };
         options.UseWebSocketPings = false;
@@ -31,7 +31,8 @@ public class ConnectionLivenessTests(ITestOutputHelper output) : OneBotConnectio
         await Within(connection.ConnectAsync(TestToken));
         var cursor = fake.ActionCursor();
 
-        // Four heartbeat intervals' worth of the client's silence allowance, measured in heartbeats received.
+        // Heartbeats prove only that the implementation writes: the get_status probe still goes out every
+        // interval, and its answers (not the heartbeats) keep the connection up.
         var started = Stopwatch.GetTimestamp();
         var count = 0;
         while (Since(started) < TimeSpan.FromSeconds(4))
@@ -41,24 +42,76 @@ public class ConnectionLivenessTests(ITestOutputHelper output) : OneBotConnectio
             count++;
         }
 
-        Output.WriteLine($"{count} heartbeats in {Since(started).TotalMilliseconds:F0} ms; probes sent: {cursor.Received.Count(a => a.Action == "get_status")}");
+        var probes = cursor.Received.Count(a => a.Action == "get_status");
+        Output.WriteLine($"{count} heartbeats in {Since(started).TotalMilliseconds:F0} ms; probes sent and answered: {probes}");
+        Assert.True(count >= 5, $"only {count} heartbeats");
+        Assert.True(probes >= 2, $"only {probes} probes while heartbeats arrived");
         Assert.Equal(ConnectionState.Connected, connection.State);
         Assert.DoesNotContain(states.Changes, c => c.CurrentState == ConnectionState.Reconnecting);
-        Assert.DoesNotContain(cursor.Received, a => a.Action == "get_status");
-
-        started = Stopwatch.GetTimestamp();
-        fake.StopHeartbeats();
-        var drop = await states.WaitForStateAsync(ConnectionState.Reconnecting);
-        var detected = Since(started);
-        Output.WriteLine($"heartbeats stopped, probe unanswered: detected after {detected.TotalMilliseconds:F0} ms");
-        Assert.Equal(DisconnectReason.HeartbeatTimeout, drop.Reason);
-        Assert.True(detected <= DetectionBound(options.Heartbeat), $"took {detected}");
-        Assert.Equal("get_status", (await cursor.NextAsync("get_status")).Action);
     }
 
-    // A one-way freeze of the client's direction is only visible while the implementation sends no heartbeats:
-    // its heartbeats count as proof of life, so the probe is never sent (see docs/onebot-coverage.md).
+    [Fact]
+    public async Task OneWayStall_IsDetectedWithinTheMiraiBound_WhenTheImplementationKeepsSendingHeartbeats()
+    {
+        // The implementation's heartbeats keep arriving while it reads nothing the client sends (its
+        // reading side is stalled): the probe goes unanswered and the session ends.
+        var fake = await StartFakeAsync(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(300));
+        fake.Handle("never_answered", _ => ActionReply.None);
+        var options = FastOptions(fake.Uri);
+        options.Heartbeat = TwoAndTwo;
+        options.UseWebSocketPings = false;
+        options.CommandTimeout = TimeSpan.FromSeconds(60);
+        var connection = CreateConnection(options);
+        var states = new StateRecorder(connection);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        var heartbeatsSeen = 0;
+        var counting = Task.Run(
+            async () =>
+            {
+                await foreach (var _ in connection.GetEventsAsync<HeartbeatEvent>(cts.Token))
+                {
+                    Interlocked.Increment(ref heartbeatsSeen);
+                }
+            },
+            TestToken);
+        await Within(connection.ConnectAsync(TestToken));
+        var cursor = fake.ActionCursor();
+
+        var started = Stopwatch.GetTimestamp();
+        var seenAtStall = Volatile.Read(ref heartbeatsSeen);
+        fake.StopReading();
+        var pending = connection.CallAsync("never_answered", Json("""{"stalled":true}"""), TestToken);
+        var drop = await states.WaitForStateAsync(ConnectionState.Reconnecting);
+        var detected = Since(started);
+        Output.WriteLine($"one-way stall (heartbeats on, pings off) detected after {detected.TotalMilliseconds:F0} ms, reason {drop.Reason}");
+        Assert.Equal(DisconnectReason.HeartbeatTimeout, drop.Reason);
+        Assert.True(detected <= DetectionBound(options.Heartbeat), $"took {detected}");
+
+        // Heartbeats kept arriving during the stall: they were not mistaken for answers.
+        var heartbeatsDuringStall = Volatile.Read(ref heartbeatsSeen) - seenAtStall;
+        Assert.True(heartbeatsDuringStall >= 3, $"only {heartbeatsDuringStall} heartbeats reached the client");
+
+        // The pending call fails typed with the session's end, not with its own 60 s timeout.
+        var error = await Assert.ThrowsAsync<MiraiConnectionLostException>(() => Within(pending));
+        Assert.Equal(DisconnectReason.HeartbeatTimeout, error.Reason);
+
+        // Reading again, the implementation takes the reconnection; the call was never resent on it.
+        fake.ResumeReading();
+        var back = await states.WaitForStateAsync(ConnectionState.Connected, skip: 1);
+        Assert.Equal(ConnectionState.Connected, back.CurrentState);
+        Assert.Equal(fake.SelfId, (await Within(connection.System.GetLoginInfoAsync(TestToken))).UserId);
+        var last = cursor.Received[^1];
+        Assert.Equal("get_login_info", last.Action);
+        Assert.DoesNotContain(cursor.Received, a => a.Action == "never_answered" && a.ConnectionId == last.ConnectionId);
+        Assert.True(cursor.Received.Count(a => a.Action == "never_answered") <= 1);
+        await cts.CancelAsync();
+        await counting.WaitAsync(Bound, TestToken).ContinueWith(_ => { }, TestToken, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    // A freeze of the client's direction alone leaves the implementation's heartbeats flowing: they prove only
+    // that it writes, so the probe still goes out and its silence is detected.
     [Theory]
+    [InlineData(false, RelayDirection.ClientToServer, true)]
     [InlineData(true, RelayDirection.Both, true)]
     [InlineData(false, RelayDirection.Both, true)]
     [InlineData(false, RelayDirection.ServerToClient, true)]

@@ -8,6 +8,34 @@ namespace MiraiClient.OneBot.Tests.Fake;
 public class FakeFaultTests : FakeTestBase
 {
     [Fact]
+    public async Task StopReading_KeepsHeartbeatsFlowing_ButReadsAndAnswersNothing_UntilResumed()
+    {
+        var fake = await StartFakeAsync(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
+        var client = await ConnectAsync(fake);
+        await client.ExpectLifecycleAsync();
+
+        fake.StopReading();
+        await client.SendActionAsync("get_login_info", echoJson: "\"stalled\"");
+
+        // For a while only heartbeats arrive: the call is neither read nor answered.
+        var heartbeats = 0;
+        var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(800);
+        while (DateTime.UtcNow < until && await client.FrameWithinAsync(TimeSpan.FromMilliseconds(300)) is { } text)
+        {
+            using var frame = System.Text.Json.JsonDocument.Parse(text);
+            Assert.True(OneBotRawClient.IsMeta(frame.RootElement, "heartbeat"), text);
+            heartbeats++;
+        }
+
+        Assert.True(heartbeats >= 3, $"only {heartbeats} heartbeats while reading was stopped");
+        Assert.Empty(fake.ReceivedActions);
+
+        fake.ResumeReading();
+        var response = await client.NextResponseAsync();
+        Assert.Equal("stalled", response.GetProperty("echo").GetString());
+    }
+
+    [Fact]
     public async Task Freeze_StopsReadsWritesAndHeartbeats_UntilThaw()
     {
         var fake = await StartFakeAsync(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));

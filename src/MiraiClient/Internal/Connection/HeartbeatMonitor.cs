@@ -6,10 +6,10 @@ internal enum HeartbeatVerdict
     /// <summary>Nothing to do.</summary>
     None,
 
-    /// <summary>Nothing has arrived for the interval: send a probe.</summary>
+    /// <summary>Nothing proving that the peer reads has arrived for the interval: send a probe.</summary>
     Probe,
 
-    /// <summary>The probe's deadline has passed with nothing received since it was sent.</summary>
+    /// <summary>The probe's deadline has passed with nothing proving that the peer reads received since it was sent.</summary>
     Expired,
 }
 
@@ -43,10 +43,24 @@ internal sealed class HeartbeatMonitor
     /// <summary>Gets how long nothing had arrived at the last tick.</summary>
     public TimeSpan Silent { get; private set; }
 
+    /// <summary>Gets how long no frame proving that the peer reads had arrived at the last tick (equal to
+    /// <see cref="Silent"/> for protocols whose every frame proves it).</summary>
+    public TimeSpan Unanswered { get; private set; }
+
+    /// <summary>Decides what to do at a tick, for a protocol whose every inbound frame proves the peer both
+    /// writes and reads.</summary>
+    /// <param name="now">The tick's timestamp.</param>
+    /// <param name="lastInbound">When the last frame of any kind arrived.</param>
+    public HeartbeatVerdict OnTick(long now, long lastInbound) => OnTick(now, lastInbound, lastInbound);
+
     /// <summary>Decides what to do at a tick.</summary>
     /// <param name="now">The tick's timestamp.</param>
     /// <param name="lastInbound">When the last frame of any kind arrived.</param>
-    public HeartbeatVerdict OnTick(long now, long lastInbound)
+    /// <param name="lastProofOfReading">When the last frame arrived that proves the peer reads what it is sent
+    /// (a reply, or anything but a frame the peer sends on its own timer, such as a OneBot heartbeat event).
+    /// Only these frames postpone or answer the probe: a peer that keeps writing while it reads nothing is
+    /// probed after the interval and ends the session when the probe goes unanswered.</param>
+    public HeartbeatVerdict OnTick(long now, long lastInbound, long lastProofOfReading)
     {
         // A tick that comes far too late means this process could not run (pool starvation, a long GC
         // pause); the receive loop could not have read a reply either, so that time is not charged to the peer.
@@ -54,15 +68,16 @@ internal sealed class HeartbeatMonitor
         _previousTick = now;
         CreditedStall = TimeSpan.Zero;
         Silent = Elapsed(lastInbound, now);
+        Unanswered = Elapsed(lastProofOfReading, now);
 
-        if (Probing && lastInbound > ProbeSentAt)
+        if (Probing && lastProofOfReading > ProbeSentAt)
         {
             Probing = false;
         }
 
         if (!Probing)
         {
-            if (Silent < _settings.Interval)
+            if (Unanswered < _settings.Interval)
             {
                 return HeartbeatVerdict.None;
             }

@@ -36,6 +36,13 @@ internal abstract class WireProtocol<TEvent>
     /// reply without an id belongs to the oldest unanswered request.</summary>
     public virtual bool RepliesInOrder => false;
 
+    /// <summary>Gets whether the peer sends some frames on its own timer whatever it reads (OneBot heartbeat
+    /// events), which prove only that it writes. When <see langword="true"/>, the frame handler reports every
+    /// other frame with <see cref="IFrameSink{TEvent}.ProvesReading"/>, and only those postpone or answer the
+    /// heartbeat's probe, so a peer that keeps writing while it reads nothing is found dead; when
+    /// <see langword="false"/> (the default), every inbound frame counts.</summary>
+    public virtual bool HasWriteOnlyFrames => false;
+
     /// <summary>Sets the protocol's headers on a client socket before it connects. Called for every attempt.</summary>
     /// <param name="options">The socket's options.</param>
     public abstract void ConfigureClientSocket(ClientWebSocketOptions options);
@@ -141,6 +148,11 @@ internal interface IFrameSink<in TEvent>
     /// in order only, see <see cref="WireProtocol{TEvent}.RepliesInOrder"/>).</summary>
     /// <returns>Whether a waiting request took it.</returns>
     bool ReplyToOldest(ReadOnlySpan<byte> reply);
+
+    /// <summary>The frame being handled proves that the peer reads what it is sent (a reply, or anything but a
+    /// frame it sends on its own timer). Called only by protocols with
+    /// <see cref="WireProtocol{TEvent}.HasWriteOnlyFrames"/>; from the receive loop, during the frame.</summary>
+    void ProvesReading();
 
     /// <summary>The peer accepted the handshake.</summary>
     void AcceptHandshake();
