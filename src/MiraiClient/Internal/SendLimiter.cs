@@ -24,6 +24,12 @@ namespace MiraiClient.Internal;
 /// nothing reserved, behave exactly like new ones and are forgotten (a few per send, from the least
 /// recently used end), so memory follows the conversations active in the last
 /// <c>MaxWait + ConversationBurst × ConversationInterval</c>, which the account limit itself bounds.</para>
+/// <para>Measured (<c>SendLimiterBenchmarks</c>, 2026-12-01, one run, a loaded 2-core machine): an acquire
+/// that does not limit, over 264 conversations with a cancellable caller token, took 333 ns with the default
+/// options (every bucket refilled and recycled between uses) and 355 ns with generous ones, and allocated
+/// nothing, against 220 µs for a loopback <c>SendGroupMessageAsync</c> round trip in the same run: 0.15 %
+/// and 0.16 % of it, far inside the 5 % budget. The round trip with pacing on took 0.99× the time of the one
+/// with pacing off (within that run's spread) and allocated the same (728 and 731 B).</para>
 /// </remarks>
 internal sealed class SendLimiter
 {

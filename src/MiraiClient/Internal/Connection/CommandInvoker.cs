@@ -24,6 +24,17 @@ internal abstract class ReplyShape<T>
     /// <returns>The result.</returns>
     /// <exception cref="MiraiException">The peer reported a failure (an <see cref="IPeerError"/>), or the reply has the wrong shape.</exception>
     public abstract T Decode(string name, byte[] reply);
+
+    /// <summary>Gets whether <see cref="DecodeSpan"/> decodes without keeping the reply, so the reply can be
+    /// handed over in a pooled array (see <see cref="PendingRequest.ReplyLength"/>).</summary>
+    public virtual bool DecodesSpan => false;
+
+    /// <summary>Decodes a reply held in memory the caller reuses afterwards; only when <see cref="DecodesSpan"/>.</summary>
+    /// <param name="name">The request's name, for errors.</param>
+    /// <param name="reply">The reply.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="MiraiException">As <see cref="Decode"/>.</exception>
+    public virtual T DecodeSpan(string name, ReadOnlySpan<byte> reply) => Decode(name, reply.ToArray());
 }
 
 /// <summary>A failure the peer reported for a request, as the telemetry counts it.</summary>
@@ -42,10 +53,21 @@ internal interface IPeerError
 /// </summary>
 /// <typeparam name="TEvent">The protocol's event base type.</typeparam>
 /// <remarks>
-/// Nothing is ever resent: a request in flight when its session ends fails with
+/// <para>Nothing is ever resent: a request in flight when its session ends fails with
 /// <see cref="MiraiConnectionLostException"/>. A request issued while the connection is between sessions waits
 /// for the next one within its timeout (unless <c>WaitForConnection</c> is off). A request whose caller gives
-/// up before its frame's turn is never written.
+/// up before its frame's turn is never written.</para>
+/// <para><b>Bytes per request</b>: a reply whose shape decodes from a span (the send receipt, the status) is
+/// read from a pooled array (<see cref="PendingRequest"/>) instead of a fresh copy, the message chain is
+/// written by index instead of through a boxed enumerator (<c>MessageChainConverter</c>), and the telemetry
+/// and name are read where used rather than kept in the state machine. <b>Replaces</b> a fresh reply array,
+/// an enumerator and two fields of the call's state machine box per request. <b>Why</b>: bytes per
+/// <c>SendGroupMessageAsync</c> with a per-call linked caller token, measured on loopback with
+/// <c>SendLimiterBenchmarks</c> ([MemoryDiagnoser], 2026-12-01): 841 → 731 B per request with pacing off,
+/// 848 → 728 B with pacing on; an allocation listener over 100,000 calls: 844 → 697 B; the load test
+/// (<c>--token linked</c>, one request in flight): 849 → 737 B (64 in flight: 744 B; the hand-written
+/// <c>ClientWebSocket</c> client in the same run: 1,008 B). The caller's own linked source (64 B) and its
+/// registration (about 145 B) are in every figure.</para>
 /// </remarks>
 internal sealed class CommandInvoker<TEvent>
     where TEvent : class
@@ -89,10 +111,11 @@ internal sealed class CommandInvoker<TEvent>
     {
         _core.ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
-        var telemetry = _core.Protocol.Telemetry;
-        var name = request.Name;
+
+        // The telemetry and the name are read where used, not kept in locals: every local that lives across
+        // an await is a field of the state machine box this call allocates.
         var id = _core.RequestIds.Next();
-        using var activity = telemetry.StartRequest(name, id);
+        using var activity = Telemetry.StartRequest(request.Name, id);
         var started = _time.GetTimestamp();
         var outcome = "error";
 
@@ -102,7 +125,7 @@ internal sealed class CommandInvoker<TEvent>
         {
             var length = unsent.Value.Length;
             unsent.Value.Return();
-            throw new ArgumentException($"Command '{name}' encodes to {length} bytes, more than MaxMessageSize ({_core.Settings.MaxMessageSize} bytes); it was not sent.", nameof(request));
+            throw new ArgumentException($"Command '{request.Name}' encodes to {length} bytes, more than MaxMessageSize ({_core.Settings.MaxMessageSize} bytes); it was not sent.", nameof(request));
         }
 
         var deadline = _deadlines.Rent(timeout);
@@ -127,7 +150,7 @@ internal sealed class CommandInvoker<TEvent>
                 // A session that ended before the request was registered was never written to, so the
                 // request can wait for the next one without any risk of a duplicate.
                 var now = _time.GetTimestamp();
-                using var pending = session.Requests.TryRegister(id, now, now + (long)(timeout.TotalSeconds * _time.TimestampFrequency));
+                using var pending = session.Requests.TryRegister(id, now, now + (long)(timeout.TotalSeconds * _time.TimestampFrequency), shape.DecodesSpan);
                 if (pending is null)
                 {
                     // The ending session is about to step down; let it.
@@ -145,43 +168,49 @@ internal sealed class CommandInvoker<TEvent>
                     // A write failure ends the session, which fails the pending request: the reply is the only thing to wait for.
                     var frame = unsent.Value;
                     unsent = null;
-                    session.Post(frame, pending, name);
+                    session.Post(frame, pending, request.Name);
                     reply = await pending.WaitAsync().ConfigureAwait(false);
                 }
 
                 try
                 {
-                    var result = shape.Decode(name, reply);
-                    telemetry.RequestSucceeded(activity);
+                    var result = shape.DecodesSpan ? shape.DecodeSpan(request.Name, reply.AsSpan(0, pending.ReplyLength)) : shape.Decode(request.Name, reply);
+                    Telemetry.RequestSucceeded(activity);
                     outcome = "ok";
                     return result;
                 }
                 catch (MiraiException ex) when (ex is IPeerError peer)
                 {
-                    telemetry.RequestFailed(name, peer.Code, peer.FailureTag, activity);
+                    Telemetry.RequestFailed(request.Name, peer.Code, peer.FailureTag, activity);
                     outcome = "server_error";
                     _core.Protocol.OnPeerError(session, ex);
                     throw;
+                }
+                finally
+                {
+                    pending.ReturnReply(reply);
                 }
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             outcome = "timeout";
-            throw new MiraiTimeoutException(name, timeout);
+            throw new MiraiTimeoutException(request.Name, timeout);
         }
         catch (Exception ex) when (_core.Lifetime.IsCancellationRequested
             && (ex is MiraiConnectionException or ObjectDisposedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)))
         {
-            throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{name}' was waiting.", ex);
+            throw new MiraiConnectionException(DisconnectReason.Stopped, $"The connection was disposed while command '{request.Name}' was waiting.", ex);
         }
         finally
         {
             unsent?.Return();
             _deadlines.Return(deadline);
-            telemetry.RequestFinished(name, outcome, _time.GetElapsedTime(started), activity);
+            Telemetry.RequestFinished(request.Name, outcome, _time.GetElapsedTime(started), activity);
         }
     }
+
+    private ProtocolTelemetry Telemetry => _core.Protocol.Telemetry;
 
     private static void CancelPending(object? state, CancellationToken fired) => ((PendingRequest)state!).TrySetCanceled(fired);
 }

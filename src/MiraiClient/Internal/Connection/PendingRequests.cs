@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Tasks.Sources;
 
 namespace MiraiClient.Internal;
@@ -23,21 +24,35 @@ namespace MiraiClient.Internal;
 /// 2-core machine loaded by other builds the p50 itself was too noisy to rank (see benchmarks/README.md,
 /// "Round trips and the caller's token"). One object per request instead of two is a side effect (867 → 851
 /// bytes per request).</para>
+/// <para><b>Pooled replies</b>: a request registered with <c>pooledReply</c> (its reply shape decodes from
+/// a span, as the send receipt does) gets its reply copied into an array rented from
+/// <see cref="ArrayPool{T}.Shared"/> instead of a new one; its caller reads <see cref="ReplyLength"/> bytes
+/// and hands the array back with <see cref="ReturnReply"/> after decoding. <b>Replaces</b> a fresh
+/// <c>byte[]</c> per reply (about 88 B for a receipt). <b>Why</b>: bytes per request with a cancellable
+/// caller token (see <see cref="CommandInvoker{TEvent}"/> for the measurement). The reply cannot be decoded
+/// from the receive loop's own buffer: the caller decodes after the loop has moved on to the next frame.</para>
 /// </remarks>
 internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
 {
     private const int Waiting = 0;
     private const int Settled = 1;
 
+    /// <summary>Replies longer than this are never pooled: a rare huge reply must not stay in the pool.</summary>
+    private const int MaxPooledReply = 16 * 1024;
+
     private readonly PendingRequests _owner;
+    private readonly bool _pooledReply;
     private ManualResetValueTaskSourceCore<byte[]> _core = new() { RunContinuationsAsynchronously = true };
     private byte[]? _claimedReply;
+    private int _replyLength;
     private int _state;
+    private bool _rented;
     private volatile bool _written;
 
-    internal PendingRequest(PendingRequests owner, long id, long registeredAt, long deadline)
+    internal PendingRequest(PendingRequests owner, long id, long registeredAt, long deadline, bool pooledReply = false)
     {
         _owner = owner;
+        _pooledReply = pooledReply;
         Id = id;
         RegisteredAt = registeredAt;
         Deadline = deadline;
@@ -52,6 +67,10 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
     /// <summary>Gets when its caller stops waiting (monotonic timestamp).</summary>
     public long Deadline { get; }
 
+    /// <summary>Gets how many bytes of the array <see cref="WaitAsync"/> delivered are the reply (the whole
+    /// array unless the request was registered for a pooled reply); read it after the await.</summary>
+    public int ReplyLength => _replyLength;
+
     /// <summary>Gets whether its frame reached the socket (set by the outbox).</summary>
     public bool Written => _written;
 
@@ -62,8 +81,21 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
     /// <summary>Records that the frame was written.</summary>
     public void MarkWritten() => _written = true;
 
-    /// <summary>The reply, or the request's error; await it once.</summary>
+    /// <summary>The reply, or the request's error; await it once. For a request registered for a pooled
+    /// reply, only the first <see cref="ReplyLength"/> bytes are the reply, and the caller returns the array
+    /// with <see cref="ReturnReply"/> once decoded.</summary>
     public ValueTask<byte[]> WaitAsync() => new(this, _core.Version);
+
+    /// <summary>Hands a delivered reply's array back to the pool when it came from there; once, after decoding.</summary>
+    /// <param name="reply">The array <see cref="WaitAsync"/> delivered.</param>
+    public void ReturnReply(byte[] reply)
+    {
+        if (_rented)
+        {
+            _rented = false;
+            ArrayPool<byte>.Shared.Return(reply);
+        }
+    }
 
     /// <summary>Completes the request with a reply; its continuation runs on the thread pool.</summary>
     /// <returns>Whether this call settled it.</returns>
@@ -74,6 +106,7 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
             return false;
         }
 
+        _replyLength = reply.Length;
         _core.SetResult(reply);
         return true;
     }
@@ -96,17 +129,30 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>, IDisposable
         return true;
     }
 
-    /// <summary>Settles the request with a reply whose continuation is to run later, by
-    /// <see cref="CompleteInline"/> or <see cref="CompleteClaimed"/>.</summary>
+    /// <summary>Settles the request with a copy of a reply whose continuation is to run later, by
+    /// <see cref="CompleteInline"/> or <see cref="CompleteClaimed"/>. Copied only once settled, so a reply
+    /// that lost to a cancellation costs nothing.</summary>
     /// <returns>Whether this call settled it (false: it was cancelled or failed first).</returns>
-    internal bool TryClaim(byte[] reply)
+    internal bool TryClaim(ReadOnlySpan<byte> reply)
     {
         if (!TrySettle())
         {
             return false;
         }
 
-        _claimedReply = reply;
+        if (_pooledReply && reply.Length <= MaxPooledReply)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(reply.Length);
+            reply.CopyTo(rented);
+            _rented = true;
+            _claimedReply = rented;
+        }
+        else
+        {
+            _claimedReply = reply.ToArray();
+        }
+
+        _replyLength = reply.Length;
         return true;
     }
 
@@ -180,10 +226,14 @@ internal sealed class PendingRequests
     }
 
     /// <summary>Registers a request before it is sent, so its reply cannot be missed.</summary>
+    /// <param name="id">The request id its reply carries.</param>
+    /// <param name="now">The current timestamp.</param>
+    /// <param name="deadline">When its caller stops waiting.</param>
+    /// <param name="pooledReply">Whether its caller reads the reply from a pooled array (see <see cref="PendingRequest.ReplyLength"/>).</param>
     /// <returns>The entry, or <see langword="null"/> once the session has ended (nothing was sent).</returns>
-    public PendingRequest? TryRegister(long id, long now, long deadline)
+    public PendingRequest? TryRegister(long id, long now, long deadline, bool pooledReply = false)
     {
-        var pending = new PendingRequest(this, id, now, deadline);
+        var pending = new PendingRequest(this, id, now, deadline, pooledReply);
         lock (_gate)
         {
             if (_closed)
@@ -222,7 +272,7 @@ internal sealed class PendingRequests
             }
         }
 
-        return pending.TryClaim(reply.ToArray()) ? pending : null;
+        return pending.TryClaim(reply) ? pending : null;
     }
 
     /// <summary>Completes the oldest written request still unanswered with a copy of a reply that carries no

@@ -181,8 +181,11 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
     public override void Write(Utf8JsonWriter writer, MessageChain value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
-        foreach (var element in value)
+
+        // By index: foreach over the chain's IEnumerable boxes an enumerator (32 B) on every send.
+        for (var i = 0; i < value.Count; i++)
         {
+            var element = value[i];
             if (element is UnknownElement unknown)
             {
                 unknown.Json.WriteTo(writer);

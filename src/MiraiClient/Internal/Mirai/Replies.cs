@@ -7,7 +7,7 @@ namespace MiraiClient.Internal;
 /// B bare object, M send receipt. Any shape with a non-zero integer <c>code</c> is an error.</summary>
 internal static class Replies
 {
-    public static void Status(string command, byte[] reply)
+    public static void Status(string command, ReadOnlySpan<byte> reply)
     {
         var (code, msg, _, _) = Envelope(command, reply);
         ThrowIfError(command, code, msg);
@@ -19,7 +19,7 @@ internal static class Replies
     /// <param name="allowUndelivered">Return -1 for a send the server did not deliver, instead of throwing.</param>
     /// <exception cref="MiraiApiException">The send failed, or (unless allowed) was answered with message id -1,
     /// which means nothing was delivered (risk control or a dropped send).</exception>
-    public static int SendReceipt(string command, byte[] reply, bool allowUndelivered = false)
+    public static int SendReceipt(string command, ReadOnlySpan<byte> reply, bool allowUndelivered = false)
     {
         // The usual success receipt is read in place; anything else takes the serializer's path.
         if (!TryReadSuccessReceipt(reply, out var messageId))

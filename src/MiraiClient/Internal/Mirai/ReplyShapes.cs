@@ -38,16 +38,25 @@ internal static class MiraiReply
 
     private sealed class StatusShape : ReplyShape<bool>
     {
-        public override bool Decode(string name, byte[] reply)
+        public override bool DecodesSpan => true;
+
+        public override bool Decode(string name, byte[] reply) => DecodeSpan(name, reply);
+
+        public override bool DecodeSpan(string name, ReadOnlySpan<byte> reply)
         {
             Replies.Status(name, reply);
             return true;
         }
     }
 
+    /// <summary>The send receipt; decoded from a pooled reply (see <see cref="CommandInvoker{TEvent}"/>, bytes per request).</summary>
     private sealed class ReceiptShape(bool allowUndelivered) : ReplyShape<int>
     {
+        public override bool DecodesSpan => true;
+
         public override int Decode(string name, byte[] reply) => Replies.SendReceipt(name, reply, allowUndelivered);
+
+        public override int DecodeSpan(string name, ReadOnlySpan<byte> reply) => Replies.SendReceipt(name, reply, allowUndelivered);
     }
 
     private sealed class MessageShape : ReplyShape<MessageEvent?>
