@@ -10,7 +10,12 @@ namespace MiraiClient.OneBot.Internal;
 /// implementation put in <c>raw_message</c>, and what lets the value be sent back unchanged.</remarks>
 internal static class JsonText
 {
+    private const int KeptCapacity = 16 * 1024;
+
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 128 };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
     /// <summary>Checks one JSON value and returns it compact.</summary>
     /// <exception cref="ArgumentException">The text is not exactly one JSON value.</exception>
@@ -48,13 +53,31 @@ internal static class JsonText
             case JsonTokenType.StartObject or JsonTokenType.StartArray:
                 return ReadContainer(ref reader);
             default:
-                return Encoding.UTF8.GetString(reader.ValueSpan);
+                // Numbers and literals: small ones repeat (ids, flags, null placeholders).
+                return reader.HasValueSequence ? Encoding.UTF8.GetString(reader.ValueSequence) : RecentStrings.GetJsonText(reader.ValueSpan);
         }
     }
 
     private static string ReadContainer(ref Utf8JsonReader reader)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // One scratch buffer per thread (this method never re-enters itself); a rare huge value does not keep it.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        try
+        {
+            return ReadContainer(ref reader, buffer);
+        }
+        finally
+        {
+            if (buffer.Capacity > KeptCapacity)
+            {
+                t_buffer = null;
+            }
+        }
+    }
+
+    private static string ReadContainer(ref Utf8JsonReader reader, ArrayBufferWriter<byte> buffer)
+    {
         var depth = reader.CurrentDepth;
         Write(buffer, reader.TokenType == JsonTokenType.StartObject ? "{"u8 : "["u8);
         var needComma = false;
@@ -68,7 +91,7 @@ internal static class JsonText
                     needComma = true;
                     if (reader.CurrentDepth == depth)
                     {
-                        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+                        return RecentStrings.GetJsonText(buffer.WrittenSpan);
                     }
 
                     break;

@@ -169,6 +169,7 @@ internal static class OneBotFrameReader
         public OneBotMessage? Message;
         public string? MessageText;
         public string? RawMessage;
+        public int RawUtf8Length;
         public int Font;
         public OneBotSender? Sender;
         public OneBotAnonymous? Anonymous;
@@ -363,7 +364,9 @@ internal static class OneBotFrameReader
                     break;
                 case Key.RawMessage:
                     // In string format raw_message repeats message: share one string.
-                    RawMessage = reader.TokenType == JsonTokenType.String && MessageText is { } sameText && reader.ValueTextEquals(sameText)
+                    // In array format a plain-text message's one text segment is raw_message too: share it.
+                    RawUtf8Length = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan.Length : -1;
+                    RawMessage = reader.TokenType == JsonTokenType.String && (MessageText ?? SoleText(Message)) is { } sameText && reader.ValueTextEquals(sameText)
                         ? sameText
                         : ReadNullableString(ref reader);
                     break;
@@ -377,13 +380,13 @@ internal static class OneBotFrameReader
                     RealSeq = ReadLenientString(ref reader);
                     break;
                 case Key.MessageFormat:
-                    MessageFormat = ReadNullableString(ref reader);
+                    MessageFormat = ReadNullableKnownString(ref reader);
                     break;
                 case Key.GroupName:
                     GroupName = reader.TokenType == JsonTokenType.String ? RecentStrings.GetString(ref reader) : ReadNullableString(ref reader);
                     break;
                 case Key.MessageSentType:
-                    MessageSentType = ReadNullableString(ref reader);
+                    MessageSentType = ReadNullableKnownString(ref reader);
                     break;
                 case Key.Status when topLevel:
                     HasStatus = true;
@@ -486,6 +489,13 @@ internal static class OneBotFrameReader
             }
         }
 
+        /// <summary>As <see cref="ReadNullableString"/>, sharing the vocabulary's strings (<c>array</c>, <c>self</c>, …).</summary>
+        private string? ReadNullableKnownString(ref Utf8JsonReader reader) =>
+            reader.TokenType == JsonTokenType.String ? WireStrings.GetString(ref reader) : ReadNullableString(ref reader);
+
+        private static string? SoleText(OneBotMessage? message) =>
+            message is { Count: 1 } && message[0] is TextSegment text ? text.Text : null;
+
         private string? ReadLenientString(ref Utf8JsonReader reader)
         {
             switch (reader.TokenType)
@@ -514,7 +524,7 @@ internal static class OneBotFrameReader
                 case JsonTokenType.StartArray:
                 {
                     var start = reader;
-                    Message = SegmentReader.ReadArray(ref reader);
+                    Message = SegmentReader.ReadArray(ref reader, RawMessage, RawUtf8Length);
                     MessageText = null;
                     if (Message is null)
                     {
@@ -776,7 +786,7 @@ internal static class OneBotFrameReader
             }
         }
 
-        return new OneBotSender { UserId = userId, Nickname = nickname, Card = card, Sex = sex, Age = age, Area = area, Level = level, Role = role, Title = title };
+        return SenderCache.Get(userId, nickname, card, sex, age, area, level, role, title);
     }
 
     private static OneBotAnonymous? ReadAnonymous(ref Utf8JsonReader reader)

@@ -20,6 +20,9 @@ internal static class WireStrings
         // Event vocabulary.
         "message", "message_sent", "notice", "request", "meta_event", "private", "group", "friend", "normal",
         "other", "array", "string", "self", "member", "admin", "owner", "unknown", "male", "female",
+
+        // Response statuses.
+        "ok", "failed", "async",
     ];
 
     // Buckets by UTF-8 length, then a linear scan: a handful of candidates, each compared vectorized.
