@@ -13,7 +13,7 @@ namespace MiraiClient.Hosting;
 /// <remarks>Not disposable on purpose: a handler abandoned at stop may still finish later, and the token
 /// sources it touches must stay usable (none holds an unmanaged resource).</remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See remarks.")]
-internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger logger, bool ownsConnection = true)
+internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger logger, bool ownsConnection = true) : IBotRunner
 {
     private static readonly TimeSpan LearnTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LearnRetryAfter = TimeSpan.FromSeconds(30);
@@ -34,6 +34,8 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
     private bool _connected;
 
     public MiraiBot Bot { get; } = bot;
+
+    public string DisplayName => Bot.DisplayName;
 
     /// <summary>Gets a task that completes once the bot has connected and knows its QQ, or fails if the connection stops for good.</summary>
     public Task Ready => _ready.Task;

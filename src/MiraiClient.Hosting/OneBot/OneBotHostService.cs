@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,38 +14,20 @@ using Log = MiraiClient.Hosting.HostingLog;
 namespace MiraiClient.Hosting;
 
 /// <summary>
-/// Runs every registered OneBot connection as a bot inside the host, on the same dispatcher and with the
-/// same start and stop contract as the mirai bots (<see cref="MiraiBotService"/>): a bad configuration stops
-/// the host with <see cref="MiraiBotOptions.FatalExitCode"/> and one log line; a stop takes no new events,
-/// drains for <see cref="MiraiBotOptions.DrainTimeout"/>, cancels, waits up to
-/// <see cref="MiraiBotOptions.AbandonTimeout"/>, then disposes the connections. Accounts that dial in (server mode,
-/// <see cref="IServedAccounts{TConnection}"/>) are served beside the dialed connections, each as a bot of its own.
+/// Runs every registered OneBot connection, and every OneBot account that dials in (server mode), as a bot inside
+/// the host, on the same dispatcher design and start and stop contract as the mirai bots
+/// (<see cref="BotHostService{TRunner, TConnection, TReceived}"/>).
 /// </summary>
-/// <remarks>The stop runs as the host starts stopping (<see cref="IHostedLifecycleService.StoppingAsync"/>), before any
-/// service's <c>StopAsync</c>: a web server that stops first would otherwise wait for the accounts' held-open upgrade
-/// requests, and handlers draining still reply through sockets that are open.</remarks>
-internal sealed class OneBotHostService : IHostedLifecycleService, IOneBotHost
+internal sealed class OneBotHostService : BotHostService<OneBotRunner, IOneBotConnection, OneBotReceivedEvent>, IOneBotHost
 {
-    private static readonly ActivitySource ActivitySource = new("MiraiClient.Hosting");
-
     private readonly IServiceProvider _services;
     private readonly OneBotServiceCatalog _catalog;
     private readonly OneBotHandlerRegistration[] _registrations;
     private readonly IServiceScopeFactory _scopes;
-    private readonly IOptions<MiraiBotOptions> _options;
     private readonly IOptionsMonitor<OneBotConnectionOptions> _connectionOptions;
     private readonly HashSet<string> _boundNames;
-    private readonly IHostApplicationLifetime _lifetime;
-    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Type, DispatchHandler<OneBotReceivedEvent>[]> _handlersByType = new();
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ServedBots<IOneBotConnection, OneBotRunner> _served;
-    private readonly object _stopGate = new();
-    private OneBotRunner[] _runners = [];
-    private Task? _stop;
-    private ConversationDispatcher<OneBotReceivedEvent, ConversationKey>? _dispatcher;
     private OneBotCommandRouter? _router;
-    private MiraiBotOptions _settings = new();
 
     public OneBotHostService(
         IServiceProvider services,
@@ -58,151 +40,39 @@ internal sealed class OneBotHostService : IHostedLifecycleService, IOneBotHost
         IEnumerable<IServedAccounts<IOneBotConnection>> served,
         IHostApplicationLifetime lifetime,
         ILogger<OneBotHostService> logger)
+        : base(options, served, lifetime, logger)
     {
-        // Nothing is resolved or validated here: a problem must surface in StartAsync as one log line.
         _services = services;
         _catalog = catalog;
         _registrations = registrations.ToArray();
         _scopes = scopes;
-        _options = options;
         _connectionOptions = connectionOptions;
         _boundNames = bound.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
-        _lifetime = lifetime;
-        _logger = logger;
-        _served = new ServedBots<IOneBotConnection, OneBotRunner>(served, StartServed, static runner => runner.StopReadingAsync(), logger);
     }
 
-    public IReadOnlyList<OneBotAccount> Bots => [.. Volatile.Read(ref _runners).Concat(_served.Runners).Select(r => r.Bot)];
+    public IReadOnlyList<OneBotAccount> Bots => [.. Runners.Select(r => r.Bot)];
 
-    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
-    {
-        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(Volatile.Read(ref _runners).Select(r => r.Ready)).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        OneBotRunner[] runners;
-        try
-        {
-            runners = Prepare();
-        }
-        catch (Exception ex)
-        {
-            FailStart(ex);
-            return;
-        }
-
-        var names = string.Join(", ", runners.Select(r => r.Bot.DisplayName));
-        Log.BotsStarting(_logger, runners.Length, names);
-        Volatile.Write(ref _runners, runners);
-        foreach (var runner in runners)
-        {
-            runner.Start();
-        }
-
-        try
-        {
-            await _served.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // A bad server setting or an address in use: the same contract as a bad connection setting.
-            FailStart(ex);
-            return;
-        }
-
-        _started.TrySetResult();
-    }
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => StopOnceAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => StopOnceAsync(cancellationToken);
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private Task StopOnceAsync(CancellationToken cancellationToken)
-    {
-        lock (_stopGate)
-        {
-            return _stop ??= StopCoreAsync(cancellationToken);
-        }
-    }
-
-    private async Task StopCoreAsync(CancellationToken cancellationToken)
-    {
-        var runners = Volatile.Read(ref _runners);
-        var served = _served.Close();
-        if (_dispatcher is not { } dispatcher)
-        {
-            await _served.StopAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        Log.Stopping(_logger, _settings.DrainTimeout.TotalMilliseconds);
-        await Task.WhenAll(runners.Concat(served).Select(r => r.StopReadingAsync())).ConfigureAwait(false);
-        await dispatcher.StopAsync(_settings.DrainTimeout, _settings.AbandonTimeout, cancellationToken).ConfigureAwait(false);
-
-        // Bounded by each connection's DisposeTimeout, and always done: a stopped bot never leaves a socket open.
-        // The accounts that dialled in are closed by their server, which stops listening too.
-        await Task.WhenAll(runners.Select(r => r.StopConnectionAsync()).Append(_served.StopAsync(cancellationToken))).ConfigureAwait(false);
-    }
-
-    private void FailStart(Exception ex)
-    {
-        var code = MiraiBotOptionsBinder.Check(_settings) is null ? _settings.FatalExitCode : new MiraiBotOptions().FatalExitCode;
-        var cause = string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Log.ConfigurationInvalid(_logger, cause, code);
-        Log.ConfigurationInvalidDetail(_logger, ex);
-        Environment.ExitCode = code;
-        MiraiBotService.FailQuietly(_started, new InvalidOperationException("The OneBot bot host could not start: " + cause));
-        _lifetime.StopApplication();
-    }
-
-    /// <summary>An account dialled in: it becomes a bot named by its number, whose connection its server owns.</summary>
-    private OneBotRunner StartServed(long selfId, IOneBotConnection connection)
-    {
-        var runner = new OneBotRunner(this, new OneBotAccount(selfId.ToString(System.Globalization.CultureInfo.InvariantCulture), connection), _logger, ownsConnection: false);
-        Log.AccountArrived(_logger, runner.Bot.DisplayName);
-        runner.Start();
-        return runner;
-    }
+    protected override string HostName => "The OneBot bot host";
 
     /// <summary>Hands an event of one account to the dispatcher, with its conversation key and handlers.</summary>
     internal ValueTask DispatchAsync(OneBotAccount bot, OneBotEvent item, CancellationToken cancellationToken)
     {
         var handlers = _handlersByType.GetOrAdd(item.GetType(), static (type, service) => service.HandlersFor(type), this);
-        var key = _settings.Ordering == ConversationOrdering.None || (_router?.IsUnordered(bot, item) ?? false)
+        var key = Settings.Ordering == ConversationOrdering.None || (_router?.IsUnordered(bot, item) ?? false)
             ? null
-            : OneBotChat.KeyOf(bot, item, _settings.Ordering);
-        return _dispatcher!.DispatchAsync(new OneBotReceivedEvent(bot, item), key, handlers, cancellationToken, bot.DisplayName);
+            : OneBotChat.KeyOf(bot, item, Settings.Ordering);
+        return Dispatcher!.DispatchAsync(new OneBotReceivedEvent(bot, item), key, handlers, cancellationToken, bot.DisplayName);
     }
 
     /// <summary>A connection stopped for good: log once, set the exit code, stop the host.</summary>
-    internal void OnFatal(OneBotAccount bot, Exception exception)
-    {
-        // RunAsync only throws when the connection cannot recover; its messages never carry the access token.
-        Log.OneBotFatalStop(_logger, bot.DisplayName, exception.Message, _settings.FatalExitCode);
-        Environment.ExitCode = _settings.FatalExitCode;
-        _lifetime.StopApplication();
-    }
+    internal void OnFatal(OneBotAccount bot, Exception exception) => OnFatal(bot.DisplayName, exception, Log.OneBotFatalStop);
 
-    /// <summary>Checks every setting and resolves every connection; throws with a message naming the
+    /// <summary>Checks every connection's settings and resolves it; throws with a message naming the
     /// configuration key of the first problem of each account.</summary>
-    private OneBotRunner[] Prepare()
+    protected override OneBotRunner[] Prepare()
     {
-        _settings = _options.Value;
-        if (MiraiBotOptionsBinder.Check(_settings) is { } invalid)
-        {
-            throw new InvalidOperationException(invalid);
-        }
-
         var names = _catalog.ConnectionNames();
-        if (names.Count == 0 && !_served.Any)
+        if (names.Count == 0 && !Served.Any)
         {
             throw new InvalidOperationException("AddOneBot() found no connection to run: register one with AddOneBotClient(configuration.GetSection(\"OneBot\")) or AddOneBotClient(name, …), or serve the accounts that dial in (ServeReverseWebSocket).");
         }
@@ -235,21 +105,19 @@ internal sealed class OneBotHostService : IHostedLifecycleService, IOneBotHost
         }
 
         _router = _services.GetService<OneBotCommandRouter>();
-        _dispatcher = new ConversationDispatcher<OneBotReceivedEvent, ConversationKey>(
-            new DispatcherSettings(_settings.MaxConcurrentHandlers, _settings.MaxQueuedEvents, _settings.MaxConcurrentHandlersPerBot),
-            static received => OneBotChat.Describe(received.Event),
-            StartActivity,
-            _logger);
-        return [.. bots.Select(b => new OneBotRunner(this, b, _logger))];
+        return [.. bots.Select(b => new OneBotRunner(this, b, Logger))];
     }
 
-    private static Activity? StartActivity(OneBotReceivedEvent received)
+    /// <summary>An account dialled in: it becomes a bot named by its number, whose connection its server owns.</summary>
+    protected override OneBotRunner CreateServed(long selfId, IOneBotConnection connection) =>
+        new(this, new OneBotAccount(selfId.ToString(CultureInfo.InvariantCulture), connection), Logger, ownsConnection: false);
+
+    protected override string Describe(OneBotReceivedEvent received) => OneBotChat.Describe(received.Event);
+
+    protected override (string Name, string EventTag, string EventType, string Bot) Trace(OneBotReceivedEvent received)
     {
         var type = OneBotChat.Describe(received.Event);
-        var activity = ActivitySource.StartActivity("onebot.event " + type, ActivityKind.Consumer);
-        activity?.SetTag("onebot.event", type);
-        activity?.SetTag("mirai.bot", received.Bot.DisplayName);
-        return activity;
+        return ("onebot.event " + type, "onebot.event", type, received.Bot.DisplayName);
     }
 
     private DispatchHandler<OneBotReceivedEvent>[] HandlersFor(Type eventType) =>
@@ -274,7 +142,7 @@ internal sealed class OneBotHostService : IHostedLifecycleService, IOneBotHost
 /// <remarks>Not disposable on purpose, like <see cref="MiraiBotRunner"/>: a handler abandoned at stop may still
 /// finish later, and the token sources it touches must stay usable.</remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See remarks.")]
-internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, ILogger logger, bool ownsConnection = true)
+internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, ILogger logger, bool ownsConnection = true) : IBotRunner
 {
     private readonly CancellationTokenSource _readStop = new();
     private readonly CancellationTokenSource _connectionStop = new();
@@ -283,6 +151,8 @@ internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, IL
     private Task _runner = Task.CompletedTask;
 
     public OneBotAccount Bot { get; } = bot;
+
+    public string DisplayName => Bot.DisplayName;
 
     /// <summary>Gets a task that completes once the account has connected, or fails if the connection stops for good.</summary>
     public Task Ready => _ready.Task;
