@@ -17,6 +17,8 @@ public class ActionTests
     {
         ["SendMessageAsync(Private)"] = (a => R(a.Messages.SendMessageAsync(OneBotChatType.Private, 3512345678, new OneBotMessage(new ImageSegment("https://example.invalid/a.png")))), "send_msg",
             """{"message_type":"private","user_id":3512345678,"message":[{"type":"image","data":{"file":"https://example.invalid/a.png"}}]}""", """{"message_id":-9}""", r => Assert.Equal(-9L, r)),
+        ["SendTemporaryMessageAsync"] = (a => R(a.Messages.SendTemporaryMessageAsync(100100, 3512345678, "hi")), "send_private_msg",
+            """{"user_id":3512345678,"message":[{"type":"text","data":{"text":"hi"}}],"group_id":100100}""", """{"message_id":12}""", r => Assert.Equal(12L, r)),
         ["SendPrivateForwardMessageAsync"] = (a => R(a.Messages.SendPrivateForwardMessageAsync(1, [NodeSegment.Reference(5)])), "send_private_forward_msg",
             """{"user_id":1,"messages":[{"type":"node","data":{"id":"5"}}]}""", """{"message_id":2,"forward_id":"fw"}""", r => Assert.Equal(new ForwardMessageReceipt { MessageId = 2, ForwardId = "fw" }, r)),
         ["SendForwardMessageAsync"] = (a => R(a.Messages.SendForwardMessageAsync(OneBotChatType.Group, 7, [NodeSegment.Custom(1, "n", "t")])), "send_forward_msg",

@@ -11,6 +11,9 @@ public class OneBotEventContext<TEvent>
     where TEvent : OneBotEvent
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
+    /// <summary>The placeholder group NapCat puts on a temporary chat whose group it could not resolve.</summary>
+    private const long UnresolvedTempGroup = 284840486;
     private readonly DispatchInvocation<OneBotReceivedEvent>? _invocation;
 
     internal OneBotEventContext(TEvent @event, OneBotAccount bot, IServiceProvider services, DispatchInvocation<OneBotReceivedEvent>? invocation)
@@ -56,6 +59,9 @@ public class OneBotEventContext<TEvent>
 
             // The account's own private message names the peer in target_id; anyone else's is answered to its sender.
             PrivateMessageEvent { IsSelfSent: true, TargetId: { } peer } => Connection.Messages.SendPrivateMessageAsync(peer, body, cancellationToken),
+
+            // A temporary chat is answered with its source group, unless NapCat could not resolve the group.
+            PrivateMessageEvent { GroupId: { } group and not 0 and not UnresolvedTempGroup } temp => Connection.Messages.SendTemporaryMessageAsync(group, temp.UserId, body, cancellationToken),
             PrivateMessageEvent sender => Connection.Messages.SendPrivateMessageAsync(sender.UserId, body, cancellationToken),
             _ => throw new InvalidOperationException($"Replying to a {OneBotChat.Describe(Event)} is not supported."),
         };

@@ -28,6 +28,19 @@ public class OneBotMessageActions
         return ActionCalls.Invoke(_invoker, "send_private_msg", new SendPrivateMessageParams(userId, message), OneBotJsonContext.Default.SendPrivateMessageParams, OneBotReplyShape.MessageId, cancellationToken);
     }
 
+    /// <summary>Sends a message in a temporary chat that started from a group (<c>send_private_msg</c> with
+    /// <c>group_id</c>, as go-cqhttp and NapCat take it).</summary>
+    /// <param name="groupId">The group the temporary chat comes from.</param>
+    /// <param name="userId">The recipient.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Abandons the wait (the message may still be sent).</param>
+    /// <returns>The sent message's id.</returns>
+    public virtual Task<long> SendTemporaryMessageAsync(long groupId, long userId, OneBotMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return ActionCalls.Invoke(_invoker, "send_private_msg", new SendPrivateMessageParams(userId, message, GroupId: groupId), OneBotJsonContext.Default.SendPrivateMessageParams, OneBotReplyShape.MessageId, cancellationToken);
+    }
+
     /// <summary>Sends a group message (<c>send_group_msg</c>).</summary>
     /// <param name="groupId">The group.</param>
     /// <param name="message">The message.</param>

@@ -15,9 +15,10 @@ internal sealed record MessageIdParams(long MessageId);
 
 internal sealed record NoCacheParams(bool? NoCache);
 
-internal sealed record SendPrivateMessageParams(long UserId, OneBotMessage Message, bool? AutoEscape = null) : IPacedSend
+internal sealed record SendPrivateMessageParams(long UserId, OneBotMessage Message, bool? AutoEscape = null, long? GroupId = null) : IPacedSend
 {
-    Conversation IPacedSend.Conversation => Conversation.Friend(UserId);
+    // GroupId is set only for a temporary chat: the group the session comes from (go-cqhttp, NapCat).
+    Conversation IPacedSend.Conversation => GroupId is { } group ? Conversation.Temp(UserId, group) : Conversation.Friend(UserId);
 }
 
 internal sealed record SendGroupMessageParams(long GroupId, OneBotMessage Message, bool? AutoEscape = null) : IPacedSend

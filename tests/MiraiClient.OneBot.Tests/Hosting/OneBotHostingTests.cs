@@ -70,6 +70,25 @@ public sealed class OneBotHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReplyAsync_AnswersATemporaryChatWithItsGroup_UnlessTheGroupIsNapCatsPlaceholder()
+    {
+        var (_, fake) = await StartAsync(bot => bot.AddCommand("ping", (ctx, ct) => ctx.ReplyAsync("pong", quote: false, ct)));
+        var sends = fake.ActionCursor();
+
+        await fake.PushEventAsync(FakeOneBotEvents.PrivateMessage(444, "/ping", tempGroupId: 555));
+        var temp = await sends.NextSendAsync(Wait);
+        await fake.PushEventAsync(FakeOneBotEvents.PrivateMessage(446, "/ping", tempGroupId: 284840486));
+        var unresolved = await sends.NextSendAsync(Wait);
+
+        Assert.Equal("send_private_msg", temp.Request.Action);
+        Assert.Equal(444, temp.Request.Params.GetProperty("user_id").GetInt64());
+        Assert.Equal(555, temp.Request.Params.GetProperty("group_id").GetInt64());
+        Assert.Equal("pong", temp.Text);
+        Assert.Equal(446, unresolved.Request.Params.GetProperty("user_id").GetInt64());
+        Assert.False(unresolved.Request.Params.TryGetProperty("group_id", out _));
+    }
+
+    [Fact]
     public async Task ReplyAsync_SendsNoQuote_WhenQuoteIsFalse()
     {
         var (_, fake) = await StartAsync(bot => bot.AddCommand("plain", (ctx, ct) => ctx.ReplyAsync("plain", quote: false, ct)));
