@@ -27,6 +27,9 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.Logging.SetMinimumLevel(LogLevel.Information);
 
+// Server mode's Kestrel logs through the same factory: its per-request lines are left out, its warnings kept.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
 var config = builder.Configuration;
 var mirai = config.GetSection("Mirai");
 var oneBot = config.GetSection("OneBot");
