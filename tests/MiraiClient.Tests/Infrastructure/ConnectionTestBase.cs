@@ -111,6 +111,17 @@ public abstract class ConnectionTestBase : IAsyncLifetime
 
     protected static async Task Within(Task task, TimeSpan? bound = null) => await task.WaitAsync(bound ?? Bound);
 
+    /// <summary>Waits, bounded, until <paramref name="condition"/> holds: for something that happens after a delay
+    /// the test does not control (a late reply, a log line), without betting on a fixed sleep under load.</summary>
+    protected static async Task UntilAsync(Func<bool> condition, TimeSpan? bound = null)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)((bound ?? Bound).TotalSeconds * Stopwatch.Frequency);
+        while (!condition() && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(10);
+        }
+    }
+
     protected static async Task<TimeSpan> TimeAsync(Func<Task> action)
     {
         var started = Stopwatch.GetTimestamp();
