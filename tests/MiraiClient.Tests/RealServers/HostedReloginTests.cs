@@ -12,6 +12,7 @@ namespace MiraiClient.Tests.RealServers;
 /// <summary>A hosted bot (MiraiClient.Hosting) keeps answering through what real deployments do to it: an
 /// announced and a silent relogin, and on Overflow a backend restart. The liveness options bind from
 /// configuration like every other option.</summary>
+[Collection(ProcessExitCode.Name)]
 public sealed class HostedReloginTests(ITestOutputHelper output) : HostedBotTestBase(output)
 {
     private static void PingBot(IMiraiBotBuilder bot) =>
@@ -115,22 +116,16 @@ public sealed class HostedReloginTests(ITestOutputHelper output) : HostedBotTest
         await host.StopAsync(TestToken);
     }
 
-    /// <summary>Reads the process's exit code, so it runs in the <see cref="ProcessExitCode"/> collection; the
-    /// relogin tests above do not, and run beside the rest of the suite.</summary>
-    [Collection(ProcessExitCode.Name)]
-    public sealed class WhenTheBotHostStops(ITestOutputHelper output) : HostedBotTestBase(output)
+    [Fact]
+    public async Task InvalidBotLivenessOption_UnderTheBotHost_StopsWithExitCode3_NamingTheKey()
     {
-        [Fact]
-        public async Task InvalidBotLivenessOption_UnderTheBotHost_StopsWithExitCode3_NamingTheKey()
-        {
-            var config = new Dictionary<string, string?> { ["Mirai:Uri"] = "ws://127.0.0.1:1", ["Mirai:QQ"] = "1", ["Mirai:BotLiveness:CheckInterval"] = "-00:00:05" };
-            using var host = BuildHost(config, _ => { });
-            var code = await ProcessExitCode.CaptureAsync(() => host.RunAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken));
+        var config = new Dictionary<string, string?> { ["Mirai:Uri"] = "ws://127.0.0.1:1", ["Mirai:QQ"] = "1", ["Mirai:BotLiveness:CheckInterval"] = "-00:00:05" };
+        using var host = BuildHost(config, _ => { });
+        var code = await ProcessExitCode.CaptureAsync(() => host.RunAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken));
 
-            Assert.Equal(3, code);
-            var critical = Assert.Single(Logs.Lines, l => l.EventId.Name == "ConfigurationInvalid");
-            Assert.Equal(LogLevel.Critical, critical.Level);
-            Assert.Contains("Configuration key 'Mirai:BotLiveness:CheckInterval' is not valid: BotLiveness.CheckInterval must be positive", critical.Message, StringComparison.Ordinal);
-        }
+        Assert.Equal(3, code);
+        var critical = Assert.Single(Logs.Lines, l => l.EventId.Name == "ConfigurationInvalid");
+        Assert.Equal(LogLevel.Critical, critical.Level);
+        Assert.Contains("Configuration key 'Mirai:BotLiveness:CheckInterval' is not valid: BotLiveness.CheckInterval must be positive", critical.Message, StringComparison.Ordinal);
     }
 }
