@@ -7,6 +7,38 @@ namespace MiraiClient.Tests.Faults;
 public class HerdAndCrashLoopTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     [Fact]
+    public async Task Herd_200ClientsLosingTheBackendAtOnce_DoNotReconnectInABurst()
+    {
+        const int Clients = 200;
+        var backend = await StartBackendAsync();
+        var connections = new List<MiraiConnection>();
+        for (var i = 0; i < Clients; i++)
+        {
+            // Default reconnect schedule: first retry U[0, 250 ms], then 0.5–1 s, 1–2 s, …
+            var options = FastOptions(backend.Uri);
+            options.Reconnect = new ReconnectOptions();
+            options.Heartbeat.Enabled = false;
+            connections.Add(CreateConnection(options));
+        }
+
+        await Within(Task.WhenAll(connections.Select(c => c.ConnectAsync(TestToken))), TimeSpan.FromSeconds(60));
+        var downtime = TimeSpan.FromSeconds(3);
+        var crashedAt = backend.AcceptTimes.Count;
+        var crashTime = Stopwatch.GetTimestamp();
+        await backend.RestartAsync(downtime, TestToken);
+        var listeningAgain = Stopwatch.GetElapsedTime(crashTime);
+        await backend.WaitForConnectionCountAsync(Clients, TimeSpan.FromSeconds(60));
+
+        var accepts = backend.AcceptTimes.Skip(crashedAt).ToList();
+        var first = accepts.Min();
+        var peak = accepts.Max(t => accepts.Count(u => u >= t && u < t + TimeSpan.FromMilliseconds(50)));
+        Output.WriteLine($"{Clients} clients, backend down {downtime.TotalSeconds} s: {accepts.Count} accepts after it came back; peak {peak} in any 50 ms window ({100.0 * peak / Clients:F0} %); all reconnected {(accepts.Max() - first).TotalMilliseconds:F0} ms after the first");
+        Assert.True(peak <= Clients * 0.3, $"peak {peak} accepts in 50 ms");
+        Assert.Equal(Clients, accepts.Count);
+        Assert.True(listeningAgain >= downtime);
+    }
+
+    [Fact]
     public async Task CrashLoopingBackend_AttemptsFollowTheSchedule_AndDoNotResetToTheMinimum()
     {
         var backend = await StartBackendAsync();
@@ -78,43 +110,5 @@ public class HerdAndCrashLoopTests(ITestOutputHelper output) : ConnectionTestBas
 
         // 4 s at 200–400 ms per attempt plus the ramp: no tight loop.
         Assert.InRange(retries.Count, 8, 25);
-    }
-
-    /// <summary>Times how 200 clients' reconnects spread out. With other tests competing for the CPU the
-    /// backend accepts late and then in bunches, which is not what it measures, so it runs alone.</summary>
-    [Collection(RunsAlone.Name)]
-    public sealed class WhenAlone(ITestOutputHelper output) : ConnectionTestBase(output)
-    {
-        [Fact]
-        public async Task Herd_200ClientsLosingTheBackendAtOnce_DoNotReconnectInABurst()
-        {
-            const int Clients = 200;
-            var backend = await StartBackendAsync();
-            var connections = new List<MiraiConnection>();
-            for (var i = 0; i < Clients; i++)
-            {
-                // Default reconnect schedule: first retry U[0, 250 ms], then 0.5–1 s, 1–2 s, …
-                var options = FastOptions(backend.Uri);
-                options.Reconnect = new ReconnectOptions();
-                options.Heartbeat.Enabled = false;
-                connections.Add(CreateConnection(options));
-            }
-
-            await Within(Task.WhenAll(connections.Select(c => c.ConnectAsync(TestToken))), TimeSpan.FromSeconds(60));
-            var downtime = TimeSpan.FromSeconds(3);
-            var crashedAt = backend.AcceptTimes.Count;
-            var crashTime = Stopwatch.GetTimestamp();
-            await backend.RestartAsync(downtime, TestToken);
-            var listeningAgain = Stopwatch.GetElapsedTime(crashTime);
-            await backend.WaitForConnectionCountAsync(Clients, TimeSpan.FromSeconds(60));
-
-            var accepts = backend.AcceptTimes.Skip(crashedAt).ToList();
-            var first = accepts.Min();
-            var peak = accepts.Max(t => accepts.Count(u => u >= t && u < t + TimeSpan.FromMilliseconds(50)));
-            Output.WriteLine($"{Clients} clients, backend down {downtime.TotalSeconds} s: {accepts.Count} accepts after it came back; peak {peak} in any 50 ms window ({100.0 * peak / Clients:F0} %); all reconnected {(accepts.Max() - first).TotalMilliseconds:F0} ms after the first");
-            Assert.True(peak <= Clients * 0.3, $"peak {peak} accepts in 50 ms");
-            Assert.Equal(Clients, accepts.Count);
-            Assert.True(listeningAgain >= downtime);
-        }
     }
 }

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using MiraiClient.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(AssemblyMonitor))]
-
-// Test classes run in parallel. Most tests spend their time waiting on sockets and timers rather than on the
-// CPU, so eight at a time keeps a two-core machine busy without starving their time bounds. The tests that
-// need the process to themselves are in the RunsAlone and ProcessExitCode collections, which run afterwards,
-// one test at a time; the longest ones start first (LongestFirstOrderer).
-[assembly: CollectionBehavior(MaxParallelThreads = 8)]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace MiraiClient.Tests.Infrastructure;
 

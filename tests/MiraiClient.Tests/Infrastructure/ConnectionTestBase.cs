@@ -54,8 +54,6 @@ public abstract class ConnectionTestBase : IAsyncLifetime
             }
         }
 
-        // Test classes run in parallel, so an exception another test left unobserved can surface in this window
-        // too; the message shows it, and AssemblyMonitor fails the run for it whichever test it lands in.
         AssemblyMonitor.CollectGarbage();
         var unobserved = AssemblyMonitor.UnobservedExceptions.Skip(_unobservedAtStart).ToList();
         Assert.True(unobserved.Count == 0, $"Unobserved task exceptions: {string.Join("\n", unobserved)}");

@@ -1,5 +1,4 @@
 using MiraiClient.Testing;
-using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests.RealServers;
 
@@ -8,8 +7,6 @@ namespace MiraiClient.Tests.RealServers;
 /// server's code and text and the class a bot must react to, on the exception and as the <c>mirai.failure</c> tag
 /// of <c>mirai.command.errors</c>; and no failed send is ever retried.
 /// </summary>
-// Its MetricRecorder hears the static MiraiClient meter, which every connection in the process reports to.
-[Collection(RunsAlone.Name)]
 public sealed class FailedSendTests(ITestOutputHelper output) : RealServerTestBase(output)
 {
     private const string Undelivered = """{"code":0,"msg":"success","messageId":-1}""";
