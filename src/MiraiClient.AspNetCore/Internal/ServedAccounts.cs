@@ -83,16 +83,23 @@ internal abstract class ServedAccounts<TConnection, TImplementation> : IServedAc
 
         // Accounts first (1001, bounded by each connection's dispose timeout), so the server has no held-open
         // upgrade request left to wait for.
-        await _registry.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _app, null) is { } app)
+        try
         {
-            try
+            await _registry.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even when the host's stop token ran out first: the listener must not outlive the host.
+            if (Interlocked.Exchange(ref _app, null) is { } app)
             {
-                await app.StopAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await app.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await app.StopAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await app.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }
