@@ -291,7 +291,7 @@ static void Emit(Sample sample) => Console.WriteLine("SAMPLE " + JsonSerializer.
 static string Describe(Sample s) => s.Scenario switch
 {
     "ingest" => $"{s.PerSecond,10:N0} events/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/event {s.BytesPerItem,7:N0} B/event {s.Gen0Per100k,6:0.0} gen0/100k  {s.Note}",
-    "rtt1" => $"p50 {s.P50Microseconds,7:0.0} µs  p99 {s.P99Microseconds,7:0.0} µs {s.BytesPerItem,7:N0} B/request{(s.Valid ? "" : "  INVALID")}  {s.Note}",
+    "rtt1" => $"p50 {s.P50Microseconds,7:0.0} µs  p99 {s.P99Microseconds,7:0.0} µs {s.CpuMicrosecondsPerItem,6:0.0} µs CPU/request {s.BytesPerItem,7:N0} B/request{(s.Valid ? "" : "  INVALID")}  {s.Note}",
     _ => $"{s.PerSecond,10:N0} requests/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/request {s.BytesPerItem,7:N0} B/request{(s.Valid ? "" : "  INVALID")}",
 };
 
@@ -436,6 +436,7 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         b.AppendLine($"| allocated B/event ÷ best practice | {Ratio(sdk, "ingest", "stj", s => s.BytesPerItem)} | ≤ 0.4 |");
         b.AppendLine($"| round trip p50 ÷ raw (1 in flight) | {Ratio(sdk, "rtt1", "raw", s => s.P50Microseconds)} | ≤ 1.15 |");
         b.AppendLine($"| round trip p50 ÷ best practice | {Ratio(sdk, "rtt1", "stj", s => s.P50Microseconds)} | — |");
+        b.AppendLine($"| client CPU/request ÷ raw (1 in flight) | {Ratio(sdk, "rtt1", "raw", s => s.CpuMicrosecondsPerItem)} | — |");
         b.AppendLine($"| requests/s ÷ raw (64 in flight) | {Ratio(sdk, "rtt64", "raw", s => s.PerSecond)} | ≥ 0.9 |");
         b.AppendLine($"| requests/s ÷ best practice (64 in flight) | {Ratio(sdk, "rtt64", "stj", s => s.PerSecond)} | — |");
         b.AppendLine($"| allocated B/request, 1 in flight | {Column(sdk, "rtt1", s => s.BytesPerItem, "N0")} | ≤ 800 |");
@@ -443,6 +444,7 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         if (Has($"{sdk}-paced"))
         {
             b.AppendLine($"| round trip p50, pacing on but not limiting ÷ pacing off (1 in flight) | {Ratio($"{sdk}-paced", "rtt1", sdk, s => s.P50Microseconds)} | ≤ 1.05 |");
+            b.AppendLine($"| client CPU/request, pacing on but not limiting ÷ pacing off (1 in flight) | {Ratio($"{sdk}-paced", "rtt1", sdk, s => s.CpuMicrosecondsPerItem)} | — |");
             b.AppendLine($"| requests/s, pacing on but not limiting ÷ pacing off (64 in flight) | {Ratio($"{sdk}-paced", "rtt64", sdk, s => s.PerSecond)} | — |");
         }
     }
@@ -476,6 +478,7 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         Row("allocated B/event", "ingest", s => s.BytesPerItem);
         Row("round trip p50 (1 in flight)", "rtt1", s => s.P50Microseconds);
         Row("round trip p99 (1 in flight)", "rtt1", s => s.P99Microseconds);
+        Row("client CPU µs/request (1 in flight)", "rtt1", s => s.CpuMicrosecondsPerItem);
         Row("allocated B/request (1 in flight)", "rtt1", s => s.BytesPerItem);
         Row("requests/s (64 in flight)", "rtt64", s => s.PerSecond);
         Row("client CPU µs/request (64 in flight)", "rtt64", s => s.CpuMicrosecondsPerItem);

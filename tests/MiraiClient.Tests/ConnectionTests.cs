@@ -7,6 +7,8 @@ using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests;
 
+// Mostly waits for heartbeat bounds; touches nothing process-wide.
+[Collection(RunsBeside.Connection)]
 public class ConnectionTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     [Fact]

@@ -9,6 +9,8 @@ namespace MiraiClient.Tests;
 
 /// <summary>The sample's contract, checked through the real process: replies, reconnects, SIGTERM
 /// exit times in three states, and a non-zero exit for a rejected key.</summary>
+// The sample runs as a separate process; the test waits for its output.
+[Collection(RunsBeside.SampleProcess)]
 public class SampleProcessTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);

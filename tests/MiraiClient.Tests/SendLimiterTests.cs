@@ -3,10 +3,13 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
 using MiraiClient.Internal;
 using MiraiClient.Internal.Pacing;
+using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests;
 
 /// <summary>The send limiter driven by a fake clock: every wait is checked to the tick.</summary>
+// Its MeterListener hears the static MiraiClient meter, and it counts this thread's allocations.
+[Collection(RunsAlone.Name)]
 public sealed class SendLimiterTests
 {
     private static readonly TimeSpan Forever = Timeout.InfiniteTimeSpan;

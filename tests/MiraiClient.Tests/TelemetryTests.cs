@@ -10,6 +10,8 @@ using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests;
 
+// The MiraiClient meter and activity source are static: any connection in the process reports to them.
+[Collection(RunsAlone.Name)]
 public sealed class TelemetryTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();

@@ -16,6 +16,8 @@ namespace MiraiClient.Tests.Faults;
 /// through a fault relay, with a random fault every 3–6 s. Duration: <c>MIRAI_SOAK_SECONDS</c> (default
 /// 90; <c>MIRAI_SOAK_SECONDS=1800</c> for the release run).
 /// </summary>
+// Its heap and thread-count figures are the whole process's.
+[Collection(RunsAlone.Name)]
 public class ChaosSoakTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     private static readonly string[] FaultNames = ["reset", "freeze", "close", "garbage", "oversize", "slow replies", "no handshake", "refuse", "latency"];

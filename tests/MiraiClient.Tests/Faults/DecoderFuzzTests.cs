@@ -12,6 +12,8 @@ namespace MiraiClient.Tests.Faults;
 /// vectors wrapped as server frames plus the fake backend's frames. Budget: <c>MIRAI_FUZZ_FRAMES</c>
 /// (default 200 000 in the test run; <c>MIRAI_FUZZ_FRAMES=1000000</c> for the full run).
 /// </summary>
+// Its heap figure is the whole process's.
+[Collection(RunsAlone.Name)]
 public class DecoderFuzzTests(ITestOutputHelper output)
 {
     private const string Structural = "{}[]\":,0\\-e";

@@ -4,6 +4,8 @@ using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests.Faults;
 
+// Two hundred clients at once: it would crowd the tests beside it.
+[Collection(RunsAlone.Name)]
 public class HerdAndCrashLoopTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     [Fact]

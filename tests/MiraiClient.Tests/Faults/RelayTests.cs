@@ -5,6 +5,8 @@ using MiraiClient.Tests.Infrastructure;
 namespace MiraiClient.Tests.Faults;
 
 /// <summary>Network faults injected by <see cref="FaultRelay"/> between the client and the fake backend.</summary>
+// Mostly waits on a slow link; touches nothing process-wide.
+[Collection(RunsBeside.Relay)]
 public class RelayTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     private async Task<(FakeMiraiBackend Backend, FaultRelay Relay)> StartAsync()

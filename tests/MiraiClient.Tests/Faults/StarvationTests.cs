@@ -2,6 +2,8 @@ using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests.Faults;
 
+// One test blocks every thread-pool thread: it would stall every other test, and they would disturb it.
+[Collection(RunsAlone.Name)]
 public class StarvationTests(ITestOutputHelper output) : ConnectionTestBase(output)
 {
     [Fact]

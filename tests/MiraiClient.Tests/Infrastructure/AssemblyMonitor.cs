@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 using MiraiClient.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(AssemblyMonitor))]
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+// One collection for the whole assembly, so test classes run one at a time, as they were written to; beside
+// it run a few long classes that mostly wait (RunsBeside), each in its own collection. The RunsAlone and
+// ProcessExitCode collections run afterwards, one test at a time, with nothing else running.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerAssembly, MaxParallelThreads = 6)]
 
 namespace MiraiClient.Tests.Infrastructure;
 

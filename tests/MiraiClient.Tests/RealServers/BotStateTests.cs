@@ -1,4 +1,5 @@
 using MiraiClient.Testing;
+using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests.RealServers;
 
@@ -7,6 +8,8 @@ namespace MiraiClient.Tests.RealServers;
 /// online, offline and relogin events and the evidence of commands drive it, and every change is raised,
 /// logged (1024) and counted (<c>mirai.bots</c> by <c>mirai.bot.state</c>).
 /// </summary>
+// Its MetricRecorder hears the static MiraiClient meter, which every connection in the process reports to.
+[Collection(RunsAlone.Name)]
 public sealed class BotStateTests(ITestOutputHelper output) : RealServerTestBase(output)
 {
     [Fact]

@@ -1,4 +1,5 @@
 using MiraiClient.Testing;
+using MiraiClient.Tests.Infrastructure;
 
 namespace MiraiClient.Tests.RealServers;
 
@@ -7,6 +8,8 @@ namespace MiraiClient.Tests.RealServers;
 /// server's code and text and the class a bot must react to, on the exception and as the <c>mirai.failure</c> tag
 /// of <c>mirai.command.errors</c>; and no failed send is ever retried.
 /// </summary>
+// Its MetricRecorder hears the static MiraiClient meter, which every connection in the process reports to.
+[Collection(RunsAlone.Name)]
 public sealed class FailedSendTests(ITestOutputHelper output) : RealServerTestBase(output)
 {
     private const string Undelivered = """{"code":0,"msg":"success","messageId":-1}""";

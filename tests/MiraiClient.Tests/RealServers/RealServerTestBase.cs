@@ -50,8 +50,9 @@ public sealed class BotStateRecorder
     public override string ToString() => string.Join("; ", _changes);
 }
 
-/// <summary>Records the measurements of the <c>MiraiClient</c> meter while it lives (the suite runs its tests
-/// one at a time, so what it records is this test's).</summary>
+/// <summary>Records the measurements of the <c>MiraiClient</c> meter while it lives. The meter is static, so a
+/// test that uses this is in the <see cref="RunsAlone"/> collection: nothing else runs beside it, and what it
+/// records is this test's.</summary>
 public sealed class MetricRecorder : IDisposable
 {
     private readonly MeterListener _listener;

@@ -9,6 +9,8 @@ namespace MiraiClient.Tests.RealServers;
 /// event, a command or a liveness check that fails as a closed bot does), waits for the account to come back and
 /// opens a new session bound to it; nothing is resent.
 /// </summary>
+// Mostly waits for the liveness interval; touches nothing process-wide.
+[Collection(RunsBeside.Relogin)]
 public sealed class ReloginRecoveryTests(ITestOutputHelper output) : RealServerTestBase(output)
 {
     [Theory]
