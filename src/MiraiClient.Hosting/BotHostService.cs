@@ -87,7 +87,15 @@ internal abstract class BotHostService<TRunner, TConnection, TReceived> : IHoste
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
     {
         await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(Volatile.Read(ref _runners).Select(r => r.Ready)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = Volatile.Read(ref _runners).Select(r => r.Ready).ToList();
+        while (pending.Count > 0)
+        {
+            // Not WhenAll: it waits for every task, and a connection that never gets ready (the host stopping
+            // because another one failed) would hold the failure back.
+            var done = await Task.WhenAny(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await done.ConfigureAwait(false);
+            pending.Remove(done);
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

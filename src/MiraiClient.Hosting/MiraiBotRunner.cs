@@ -73,6 +73,9 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
         try
         {
             await Bot.Connection.RunAsync(_connectionStop.Token).ConfigureAwait(false);
+
+            // Stopped with the host; a wait for readiness must not outlive it.
+            MiraiBotService.FailQuietly(_ready, new InvalidOperationException($"Bot {Bot.DisplayName} stopped before it was ready."));
         }
         catch (Exception ex)
         {

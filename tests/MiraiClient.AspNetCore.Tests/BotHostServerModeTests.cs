@@ -160,7 +160,7 @@ public sealed class BotHostServerModeTests
         var critical = Assert.Single(logs.Lines, l => l.EventId == 2007);
         Assert.Contains("OneBot:Server:Url", critical.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, logs.AllText, StringComparison.Ordinal);
-        var ready = host.Services.GetRequiredService<IOneBotHost>().WaitUntilReadyAsync(TestContext.Current.CancellationToken);
+        var ready = host.Services.GetRequiredService<IOneBotHost>().WaitUntilReadyAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         await Assert.ThrowsAsync<InvalidOperationException>(() => ready);
     }
 

@@ -115,7 +115,7 @@ public class HostingTests(ITestOutputHelper output) : ConnectionTestBase(output)
         var code = await MiraiClient.Tests.Hosting.ProcessExitCode.CaptureAsync(() => host.StartAsync(TestToken));
         Assert.Equal(3, code);
         Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<IMiraiBotHost>().WaitUntilReadyAsync(TestToken));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<IMiraiBotHost>().WaitUntilReadyAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         await host.StopAsync(TestToken);
     }

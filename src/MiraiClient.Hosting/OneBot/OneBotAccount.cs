@@ -40,8 +40,9 @@ public interface IOneBotHost
     /// known), so an event pushed from now on reaches its handlers.</summary>
     /// <param name="cancellationToken">Abandons the wait.</param>
     /// <returns>A task that completes when every account is ready.</returns>
-    /// <exception cref="InvalidOperationException">The bot host could not start (its configuration is invalid), or
-    /// a connection stopped for good; the message says why.</exception>
+    /// <exception cref="InvalidOperationException">The bot host could not start (its configuration is invalid), a
+    /// connection stopped for good, or the host stopped before every connection was ready; the message says why.
+    /// One connection that stops for good fails the wait at once, whatever the others do.</exception>
     Task WaitUntilReadyAsync(CancellationToken cancellationToken = default);
 }
 

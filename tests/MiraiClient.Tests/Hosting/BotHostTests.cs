@@ -139,8 +139,38 @@ public class BotHostTests(ITestOutputHelper output) : HostedBotTestBase(output)
         var fatal = Assert.Single(Logs.Lines, l => l.EventId.Name == "FatalStop");
         Assert.Contains("bot beta", fatal.Message, StringComparison.Ordinal);
         Assert.Contains("verify key", fatal.Message, StringComparison.Ordinal);
-        var ready = await Assert.ThrowsAsync<InvalidOperationException>(() => bots.WaitUntilReadyAsync(TestToken));
+        var ready = await Assert.ThrowsAsync<InvalidOperationException>(() => bots.WaitUntilReadyAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken));
         Assert.Contains("beta", ready.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WaitUntilReady_FailsNamingTheFailedBot_WhileAnotherBotIsStillConnecting()
+    {
+        // Alpha dials a port where nothing listens and keeps retrying; beta's key is wrong, which stops the host.
+        // The wait must fail with beta's reason at once, not wait for alpha, which will never be ready.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var bad = await StartBackendAsync(o => o.VerifyKey = "right-" + Guid.NewGuid().ToString("N"));
+        var config = new Dictionary<string, string?>
+        {
+            ["Mirai:Bots:alpha:Uri"] = $"ws://127.0.0.1:{closedPort}",
+            ["Mirai:Bots:alpha:QQ"] = "10001",
+            ["Mirai:Bots:beta:Uri"] = bad.Uri.ToString(),
+            ["Mirai:Bots:beta:QQ"] = "10001",
+            ["Mirai:Bots:beta:VerifyKey"] = "wrong",
+        };
+        using var host = BuildHost(config, _ => { });
+        var bots = host.Services.GetRequiredService<IMiraiBotHost>();
+        var code = await ProcessExitCode.CaptureAsync(async () =>
+        {
+            await host.StartAsync(TestToken);
+            var ready = await Assert.ThrowsAsync<InvalidOperationException>(() => bots.WaitUntilReadyAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken));
+            Assert.Contains("beta", ready.Message, StringComparison.Ordinal);
+            await host.WaitForShutdownAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken);
+        });
+        Assert.Equal(3, code);
     }
 
     [Fact]
