@@ -88,42 +88,8 @@ internal sealed class FakeMahReverseClient : IAsyncDisposable
         _socket.Dispose();
     }
 
-    private async Task LoopAsync()
-    {
-        var buffer = new byte[64 * 1024];
-        try
-        {
-            while (true)
-            {
-                var count = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        _closed.TrySetResult(_socket.CloseStatus);
-                        if (_socket.State == WebSocketState.CloseReceived)
-                        {
-                            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-                        }
-
-                        return;
-                    }
-
-                    count += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                // One frame at a time, in order, as mirai-api-http runs them.
-                await HandleAsync(JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsObject());
-            }
-        }
-        catch (Exception)
-        {
-            _closed.TrySetResult(null);
-        }
-    }
+    // One frame at a time, in order, as mirai-api-http runs them.
+    private Task LoopAsync() => JsonFrameLoop.RunAsync(_socket, 64 * 1024, _closed, node => HandleAsync(node!.AsObject()));
 
     private async Task HandleAsync(JsonObject frame)
     {

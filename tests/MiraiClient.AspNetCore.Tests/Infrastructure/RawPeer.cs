@@ -115,32 +115,11 @@ internal sealed class RawPeer : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        var buffer = new byte[256 * 1024];
         try
         {
-            while (true)
+            await JsonFrameLoop.RunAsync(_socket, 256 * 1024, _closed, async node =>
             {
-                var count = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        _closed.TrySetResult(_socket.CloseStatus);
-                        if (_socket.State == WebSocketState.CloseReceived)
-                        {
-                            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-                        }
-
-                        return;
-                    }
-
-                    count += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count)) is JsonObject frame)
+                if (node is JsonObject frame)
                 {
                     _frames.Writer.TryWrite(frame);
                     if (_answer is { } answer)
@@ -148,11 +127,7 @@ internal sealed class RawPeer : IAsyncDisposable
                         await answer(this, frame);
                     }
                 }
-            }
-        }
-        catch (Exception)
-        {
-            _closed.TrySetResult(null);
+            });
         }
         finally
         {
