@@ -55,6 +55,7 @@ internal abstract class Contestant
             // Latency: one request in flight.
             var latencies = new double[sequential];
             var ok = 0;
+            await JitQuiet.WaitAsync();
             var poolItems = ThreadPool.CompletedWorkItemCount;
             var meter = Meter.Start();
             for (var i = 0; i < sequential; i++)
@@ -88,6 +89,7 @@ internal abstract class Contestant
 
             // Throughput: 64 in flight.
             var per = concurrent / InFlight;
+            await JitQuiet.WaitAsync();
             poolItems = ThreadPool.CompletedWorkItemCount;
             meter = Meter.Start();
             var workers = new Task[InFlight];

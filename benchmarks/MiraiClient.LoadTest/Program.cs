@@ -15,7 +15,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length > 0 && args[0] == "child")
 {
-    // child <protocol> <contestant> <base> <warmup events> <events> <sequential> <concurrent> <capacity> <workload> <token> <digest>
+    // child <protocol> <contestant> <base> <warmup events> <events> <sequential> <concurrent> <capacity> <workload> <token> <digest> [quiet|noquiet]
+    JitQuiet.Enabled = args.Length <= 12 || args[12] != "noquiet";
     MiraiContestant.Capacity = int.Parse(args[8]);
     Workload.Configure(WorkloadOptions.Decode(args[9]));
     var family = Family.For(args[1]);
@@ -29,6 +30,7 @@ if (args.Length > 0 && args[0] == "child")
     // A warm-up connection of each kind first, so tiering and pools settle before anything is measured.
     await contestant.IngestAsync(endpoints.Stream(childWarmup), childWarmup);
     await contestant.RoundTripsAsync(endpoints.Echo(), Math.Max(100, childSequential / 5), Contestant.InFlight * 20, mode);
+    await JitQuiet.WaitAsync();
     Emit(await contestant.IngestAsync(endpoints.Stream(childEvents), childEvents));
     foreach (var sample in await contestant.RoundTripsAsync(endpoints.Echo(), childSequential, childConcurrent, mode))
     {
@@ -161,7 +163,7 @@ foreach (var family in families)
             // A server-mode contestant asks, one line per phase, to be dialled: "DIAL <its endpoint> <this server's endpoint>".
             var dials = new List<Task>();
             using var hangUp = new CancellationTokenSource();
-            var lines = await RunChildAsync(["child", family.Key, name, server.BaseUri.ToString(), warmupEvents.ToString(), events.ToString(), sequential.ToString(), concurrent.ToString(), capacity.ToString(), workload.Encode(), Tokens.Name(token), family.Protocol.Events.Digest], line =>
+            var lines = await RunChildAsync(["child", family.Key, name, server.BaseUri.ToString(), warmupEvents.ToString(), events.ToString(), sequential.ToString(), concurrent.ToString(), capacity.ToString(), workload.Encode(), Tokens.Name(token), family.Protocol.Events.Digest, smoke ? "noquiet" : "quiet"], line =>
             {
                 if (line.StartsWith("DIAL ", StringComparison.Ordinal) && line.Split(' ') is [_, var target, var endpoint])
                 {
@@ -290,9 +292,9 @@ static void Emit(Sample sample) => Console.WriteLine("SAMPLE " + JsonSerializer.
 
 static string Describe(Sample s) => s.Scenario switch
 {
-    "ingest" => $"{s.PerSecond,10:N0} events/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/event {s.BytesPerItem,7:N0} B/event {s.Gen0Per100k,6:0.0} gen0/100k  {s.Note}",
-    "rtt1" => $"p50 {s.P50Microseconds,7:0.0} µs  p99 {s.P99Microseconds,7:0.0} µs {s.CpuMicrosecondsPerItem,6:0.0} µs CPU/request {s.BytesPerItem,7:N0} B/request{(s.Valid ? "" : "  INVALID")}  {s.Note}",
-    _ => $"{s.PerSecond,10:N0} requests/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/request {s.BytesPerItem,7:N0} B/request{(s.Valid ? "" : "  INVALID")}",
+    "ingest" => $"{s.PerSecond,10:N0} events/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/event {s.BytesPerItem,7:N0} B/event {s.Gen0Per100k,6:0.0} gen0/100k {s.JitMethods,4} jitted  {s.Note}",
+    "rtt1" => $"p50 {s.P50Microseconds,7:0.0} µs  p99 {s.P99Microseconds,7:0.0} µs {s.CpuMicrosecondsPerItem,6:0.0} µs CPU/request {s.BytesPerItem,7:N0} B/request {s.JitMethods,4} jitted{(s.Valid ? "" : "  INVALID")}  {s.Note}",
+    _ => $"{s.PerSecond,10:N0} requests/s {s.CpuMicrosecondsPerItem,6:0.00} µs CPU/request {s.BytesPerItem,7:N0} B/request {s.JitMethods,4} jitted{(s.Valid ? "" : "  INVALID")}",
 };
 
 static async Task AwaitDialsAsync(List<Task> dials, CancellationTokenSource hangUp, string name)
@@ -400,21 +402,21 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
     var b = new StringBuilder();
     b.AppendLine("### Event ingest");
     b.AppendLine();
-    b.AppendLine("| Contestant | events/s | client CPU µs/event | allocated B/event | gen0 per 100k events |");
-    b.AppendLine("|---|---:|---:|---:|---:|");
+    b.AppendLine("| Contestant | events/s | client CPU µs/event | allocated B/event | gen0 per 100k events | methods JIT-compiled while measured |");
+    b.AppendLine("|---|---:|---:|---:|---:|---:|");
     foreach (var c in family.Contestants)
     {
-        b.AppendLine($"| {c.IngestLabel} | {Column(c.Name, "ingest", s => s.PerSecond, "N0")} | {Column(c.Name, "ingest", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(c.Name, "ingest", s => s.BytesPerItem, "N0")} | {Column(c.Name, "ingest", s => s.Gen0Per100k, "0.0")} |");
+        b.AppendLine($"| {c.IngestLabel} | {Column(c.Name, "ingest", s => s.PerSecond, "N0")} | {Column(c.Name, "ingest", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(c.Name, "ingest", s => s.BytesPerItem, "N0")} | {Column(c.Name, "ingest", s => s.Gen0Per100k, "0.0")} | {Column(c.Name, "ingest", s => s.JitMethods, "0")} |");
     }
 
     b.AppendLine();
     b.AppendLine($"### Command round trips ({family.RoundTrip})");
     b.AppendLine();
-    b.AppendLine("| Contestant | p50 µs (1 in flight) | p99 µs (1 in flight) | allocated B/request (1 in flight) | requests/s (64 in flight) | client CPU µs/request (64 in flight) | allocated B/request (64 in flight) |");
-    b.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+    b.AppendLine("| Contestant | p50 µs (1 in flight) | p99 µs (1 in flight) | allocated B/request (1 in flight) | requests/s (64 in flight) | client CPU µs/request (64 in flight) | allocated B/request (64 in flight) | methods JIT-compiled while measured (1 in flight) |");
+    b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var c in family.Contestants)
     {
-        b.AppendLine($"| {c.RoundTripLabel} | {Column(c.Name, "rtt1", s => s.P50Microseconds, "0")} | {Column(c.Name, "rtt1", s => s.P99Microseconds, "0")} | {Column(c.Name, "rtt1", s => s.BytesPerItem, "N0")} | {Column(c.Name, "rtt64", s => s.PerSecond, "N0")} | {Column(c.Name, "rtt64", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(c.Name, "rtt64", s => s.BytesPerItem, "N0")} |");
+        b.AppendLine($"| {c.RoundTripLabel} | {Column(c.Name, "rtt1", s => s.P50Microseconds, "0")} | {Column(c.Name, "rtt1", s => s.P99Microseconds, "0")} | {Column(c.Name, "rtt1", s => s.BytesPerItem, "N0")} | {Column(c.Name, "rtt64", s => s.PerSecond, "N0")} | {Column(c.Name, "rtt64", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(c.Name, "rtt64", s => s.BytesPerItem, "N0")} | {Column(c.Name, "rtt1", s => s.JitMethods, "0")} |");
     }
 
     if (family.Sdk is { } sdk)
