@@ -65,6 +65,56 @@ public class MessageChainPropertyTests
             iter: 2000);
     }
 
+    private static readonly Gen<MessageElement> Mention = Gen.Select(Gen.Long, Text).Select((target, display) => (MessageElement)new AtElement(target) { Display = display });
+
+    private static readonly Gen<(long Target, int? Quote, MessageChain Chain)> Sends = Gen.Select(
+        Gen.Long,
+        Gen.OneOf(Gen.Const((int?)null), Gen.Int.Select(q => (int?)q)),
+        Gen.OneOf(Leaf, Nested, Mention).Array[0, 10].Select(e => new MessageChain(e)));
+
+    [Fact]
+    public void AnySend_IsEncodedExactlyAsTheSerializerWritesIt()
+    {
+        Sends.Sample(
+            send =>
+            {
+                var (target, quote, chain) = send;
+                var frame = RequestEncoder.Encode(7, "sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(target, quote, chain));
+                string encoded;
+                try
+                {
+                    encoded = Encoding.UTF8.GetString(frame.Memory.Span);
+                }
+                finally
+                {
+                    frame.Return();
+                }
+
+                // Each element as the serializer writes it on its own, from the element type's metadata.
+                var elements = string.Join(",", chain.Select(e => JsonSerializer.Serialize(e, MiraiTypes.FindElement(e.GetType())!)));
+                var quoted = quote is { } q ? q.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null";
+                var expected = $"{{\"syncId\":\"7\",\"command\":\"sendGroupMessage\",\"subCommand\":null,\"content\":{{\"target\":{target},\"quote\":{quoted},\"messageChain\":[{elements}]}}}}";
+                Assert.Equal(expected, encoded);
+            },
+            iter: 2000);
+    }
+
+    [Fact]
+    public void Send_WritesTextsAndMentionsAsTheProtocolSpellsThem()
+    {
+        var frame = RequestEncoder.Encode(42, "sendGroupMessage", null, MiraiJsonContext.Default.SendMessageContent, new SendMessageContent(123, 9, new MessageChain([new PlainElement("hi \"you\""), new AtElement(5) { Display = "@a" }])));
+        try
+        {
+            Assert.Equal(
+                """{"syncId":"42","command":"sendGroupMessage","subCommand":null,"content":{"target":123,"quote":9,"messageChain":[{"type":"Plain","text":"hi \u0022you\u0022"},{"type":"At","target":5,"display":"@a"}]}}""",
+                Encoding.UTF8.GetString(frame.Memory.Span));
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
     private static readonly Gen<string> JsonValue = Gen.OneOf(
         Gen.Long.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "0"),

@@ -178,7 +178,10 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
         return MessageChain.FromOwnedArray(elements.ToArray());
     }
 
-    public override void Write(Utf8JsonWriter writer, MessageChain value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, MessageChain value, JsonSerializerOptions options) => WriteChain(writer, value);
+
+    /// <summary>Writes a chain as the serializer does, plain texts and mentions directly (<see cref="MessageSendWriter"/>).</summary>
+    internal static void WriteChain(Utf8JsonWriter writer, MessageChain value)
     {
         writer.WriteStartArray();
 
@@ -190,7 +193,7 @@ internal sealed class MessageChainConverter : JsonConverter<MessageChain>
             {
                 unknown.Json.WriteTo(writer);
             }
-            else
+            else if (!MessageSendWriter.TryWriteElement(writer, element))
             {
                 var info = MiraiTypes.FindElement(element.GetType())
                     ?? throw new NotSupportedException($"Message element type '{element.GetType().Name}' cannot be serialized.");

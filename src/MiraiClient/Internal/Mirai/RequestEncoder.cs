@@ -44,6 +44,10 @@ internal static class RequestEncoder
             {
                 writer.WriteNullValue();
             }
+            else if (content is SendMessageContent send)
+            {
+                MessageSendWriter.WriteContent(writer, send);
+            }
             else
             {
                 JsonSerializer.Serialize(writer, content, contentType);
