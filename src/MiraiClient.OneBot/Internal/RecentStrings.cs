@@ -33,7 +33,7 @@ internal static class RecentStrings
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
         {
-            return reader.GetString()!;
+            return StringTokens.GetString(ref reader);
         }
 
         var utf8 = reader.ValueSpan;
@@ -90,7 +90,7 @@ internal static class RecentStrings
                 return value;
             }
 
-            value = Encoding.UTF8.GetString(utf8);
+            value = StringTokens.Decode(utf8);
             utf8.CopyTo(key);
             _lengths[slot] = (byte)utf8.Length;
             _values[slot] = value;
