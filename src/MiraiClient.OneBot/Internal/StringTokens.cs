@@ -16,9 +16,9 @@ namespace MiraiClient.OneBot.Internal;
 /// <see cref="RecentStrings"/>' word-wise hash, on a shared, loaded 2-core machine. Same-process A/B against the
 /// previous reader (minimum of 60 interleaved rounds): 5,312–5,513 → 4,389–4,625 ns per frame (0.83–0.84 of the
 /// time), 0.80–0.86 → 0.66–0.72 of the STJ source-generated baseline run in that process. BDN
-/// <c>OneBotDecodeBenchmarks</c> (ShortRun, in-process): OneBotFrameReader.Read 0.66 ± 0.03 of the STJ baseline
-/// after (6.9 µs vs 10.6 µs per frame); 1,740 → 1,699 B per frame. (The BDN run before the change, 0.58 with a
-/// ± 2.5 µs baseline, was too noisy on that machine to compare with.)</para></remarks>
+/// <c>OneBotDecodeBenchmarks</c> (ShortRun, in-process, ratio of OneBotFrameReader.Read to the STJ baseline in the
+/// same run): before 0.76 ± 0.13 (7.6 µs vs 10.2 µs per frame; an earlier run gave 0.58 with a ± 46 µs error),
+/// after 0.66 ± 0.03 (6.9 vs 10.6 µs) and 0.58 ± 0.05 (6.2 vs 10.7 µs); 1,740 → 1,699 B per frame.</para></remarks>
 internal static class StringTokens
 {
     private const int StackChars = 256;
