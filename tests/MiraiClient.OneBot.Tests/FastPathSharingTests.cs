@@ -132,6 +132,192 @@ public class FastPathSharingTests
         Assert.True(perEvent < 560, $"{perEvent} B per event");
     }
 
+    [Fact]
+    public void SenderJsonCache_ReturnsTheSenderOfExactlyTheseBytes_WhenSlotsCollide()
+    {
+        // Far more distinct senders than slots: every hit must be the one stored for those very bytes.
+        var senders = Enumerable.Range(0, 3000)
+            .Select(i => (Json: Encoding.UTF8.GetBytes($"{{\"user_id\":{3000000000L + i},\"nickname\":\"成员{i}\",\"card\":\"\",\"role\":\"member\"}}"), Sender: new OneBotSender { UserId = 3000000000L + i, Nickname = $"成员{i}", Card = "", Role = "member" }))
+            .ToArray();
+        foreach (var (json, sender) in senders)
+        {
+            SenderJsonCache.Add(json, sender);
+        }
+
+        var hits = 0;
+        foreach (var (json, sender) in senders)
+        {
+            if (SenderJsonCache.Find(json) is { } found)
+            {
+                Assert.Same(sender, found);
+                hits++;
+            }
+        }
+
+        Assert.InRange(hits, 1, senders.Length - 1);
+    }
+
+    [Fact]
+    public void SenderJsonCache_Misses_WhenOneByteDiffers()
+    {
+        var json = Encoding.UTF8.GetBytes("{\"user_id\":3000000002,\"nickname\":\"小明\",\"card\":\"A\",\"role\":\"member\"}");
+        var sender = new OneBotSender { UserId = 3000000002, Nickname = "小明", Card = "A", Role = "member" };
+        SenderJsonCache.Add(json, sender);
+        var other = (byte[])json.Clone();
+        other[Array.IndexOf(other, (byte)'A')] = (byte)'B';
+
+        Assert.Same(sender, SenderJsonCache.Find(json));
+        Assert.Null(SenderJsonCache.Find(other));
+        Assert.Null(SenderJsonCache.Find(json.AsSpan(0, json.Length - 1)));
+    }
+
+    [Fact]
+    public void Read_DoesNotReuseAnEarlierSender_WhenTheSameMemberChangesTheirCard()
+    {
+        // Same member, same length, one byte apart: the second event must carry the new card.
+        var first = Group(SenderJson("card", "\"群名片A\""), 1);
+        var second = Group(SenderJson("card", "\"群名片B\""), 2);
+        var again = Group(SenderJson("card", "\"群名片A\""), 3);
+
+        Assert.Equal("群名片A", first.Sender.Card);
+        Assert.Equal("群名片B", second.Sender.Card);
+        Assert.Same(first.Sender, again.Sender);
+        Assert.Equal(Reference(SenderJson("card", "\"群名片B\""), 2).Sender, second.Sender);
+    }
+
+    [Theory]
+    [InlineData("\"caf\\u00e9 au lait, encore une fois s'il vous pla\\u00eet\"", "\"café au lait, encore une fois s'il vous plaît\"")]
+    [InlineData("\"caf\\u00E9 au lait, encore une fois s'il vous pla\\u00eet\"", "\"caf\\u00e9 au lait, encore une fois s'il vous pla\\u00EEt\"")]
+    [InlineData("\"a\\/b: the same text with one solidus written two ways\"", "\"a/b: the same text with one solidus written two ways\"")]
+    [InlineData("\"\\uD83C\\uDF24 weather today, written as a surrogate pair escape\"", "\"🌤 weather today, written as a surrogate pair escape\"")]
+    public void Read_SharesRawMessage_WhenTheTextIsEscapedDifferently(string raw, string text)
+    {
+        // Equal text whose tokens differ in bytes: decided as text, never by the byte comparison alone.
+        var json = Frame(true, raw, $"[{{\"type\":\"text\",\"data\":{{\"text\":{text}}}}}]");
+        var e = Decode(json);
+
+        Assert.Same(e.RawMessage, Assert.IsType<TextSegment>(Assert.Single(e.Message)).Text);
+        Assert.Equal(OneBotEventDecoder.DecodeReference(Encoding.UTF8.GetBytes(json)), e);
+    }
+
+    [Theory]
+    [InlineData("\"line one\\nline two, long enough to be checked as a token\"", "\"line one\\nline two, long enough to be checked as a token!\"")]
+    [InlineData("\"line one\\nline two, long enough to be checked as a token\"", "\"line one\\tline two, long enough to be checked as a token\"")]
+    [InlineData("\"caf\\u00e9 au lait, encore une fois s'il vous plait\"", "\"caf\\u00e8 au lait, encore une fois s'il vous plait\"")]
+    [InlineData("\"same start, then a different literal ending: 你好\"", "\"same start, then a different literal ending: 你们\"")]
+    [InlineData("\"same start, then the text stops here ok\"", "\"same start, then the text stops here\"")]
+    public void Read_KeepsTextApart_WhenTokensDifferNearAnEscapeOrInLiteralBytes(string raw, string text)
+    {
+        var json = Frame(true, raw, $"[{{\"type\":\"text\",\"data\":{{\"text\":{text}}}}}]");
+        var e = Decode(json);
+
+        Assert.NotEqual(e.RawMessage, Assert.IsType<TextSegment>(Assert.Single(e.Message)).Text);
+        Assert.Equal(OneBotEventDecoder.DecodeReference(Encoding.UTF8.GetBytes(json)), e);
+    }
+
+    [Theory]
+    [InlineData("raw")]
+    [InlineData("text")]
+    [InlineData("between")]
+    [InlineData("after")]
+    [InlineData("sender")]
+    public void Read_ThrowsNotUtf8_WhereverTheInvalidByteIs_WhenTokensAreCheckedWhileTranscoded(string where)
+    {
+        // raw_message and the text equal to it are checked by transcoding; every other byte afterwards.
+        const string Long = "a plain text message long enough to be checked as a token";
+        var text = where == "text" ? Long + "\u00FF" : Long;
+        var json = $$$"""{"self_id":1,"user_id":42,"time":1,"message_id":1,"message_type":"group","sender":{"user_id":42,"nickname":"{{{(where == "sender" ? "n\u00FF" : "n")}}}"},"raw_message":"{{{(where == "raw" ? Long + "\u00FF" : Long)}}}","font":14,"{{{(where == "between" ? "x\u00FF" : "x")}}}":1,"message":[{"type":"text","data":{"text":"{{{text}}}"}}],"post_type":"message","group_id":123456{{{(where == "after" ? ",\"y\":\"\u00FF\"" : "")}}}}""";
+
+        // U+00FF stands for one byte 0xFF: invalid anywhere in UTF-8.
+        var bytes = Encoding.UTF8.GetBytes(json).ToList();
+        var marker = Encoding.UTF8.GetBytes("\u00FF");
+        for (var i = bytes.Count - marker.Length; i >= 0; i--)
+        {
+            if (bytes.Skip(i).Take(marker.Length).SequenceEqual(marker))
+            {
+                bytes.RemoveRange(i, marker.Length);
+                bytes.Insert(i, 0xFF);
+            }
+        }
+
+        var valid = Encoding.UTF8.GetBytes(json.Replace("\u00FF", "", StringComparison.Ordinal));
+        Assert.IsType<GroupMessageEvent>(OneBotFrameReader.Read(valid).Event);
+        var ex = Assert.Throws<MiraiProtocolException>(() => OneBotFrameReader.Read(bytes.ToArray()));
+        Assert.Contains("UTF-8", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ReportsNotUtf8_WhenTheFrameIsAlsoMalformedJson()
+    {
+        byte[] bytes = [.. "{\"post_type\":\"message\",\"raw_message\":\""u8, 0xC3, 0x28, .. "\",\"message\":["u8];
+
+        var ex = Assert.Throws<MiraiProtocolException>(() => OneBotFrameReader.Read(bytes));
+        Assert.Contains("UTF-8", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Utf8Spans_ChecksOnlyTheBytesAroundRecordedTokens()
+    {
+        byte[] frame = [.. "{\"a\":\""u8, .. Enumerable.Repeat((byte)'x', 40), .. "\",\"b\":\""u8, .. Enumerable.Repeat((byte)'y', 40), .. "\"}"u8];
+        var first = Array.IndexOf(frame, (byte)'x');
+        var second = Array.IndexOf(frame, (byte)'y');
+        var spans = Utf8Spans.None;
+        spans.Add(first, 40);
+        spans.Add(second, 40);
+        Assert.True(spans.RestIsValid(frame));
+
+        // A recorded token is trusted; a byte outside every recorded token is checked.
+        var inside = (byte[])frame.Clone();
+        inside[first + 3] = 0xFF;
+        Assert.True(spans.RestIsValid(inside));
+        var outside = (byte[])frame.Clone();
+        outside[first - 2] = 0xFF;
+        Assert.False(spans.RestIsValid(outside));
+        var between = (byte[])frame.Clone();
+        between[second - 3] = 0xFF;
+        Assert.False(spans.RestIsValid(between));
+        var after = (byte[])frame.Clone();
+        after[^2] = 0xFF;
+        Assert.False(spans.RestIsValid(after));
+
+        // Out of order or short tokens are not recorded: their bytes are checked.
+        var unordered = Utf8Spans.None;
+        unordered.Add(second, 40);
+        unordered.Add(first, 40);
+        Assert.False(unordered.RestIsValid(inside));
+        var shortToken = Utf8Spans.None;
+        shortToken.Add(first, 8);
+        Assert.False(shortToken.RestIsValid(inside));
+        Assert.False(Utf8Spans.None.RestIsValid(inside));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hi")]
+    [InlineData("今天 plain text 🌤")]
+    [InlineData("line\\nbreak \\u4f60\\u597d \\\"quoted\\\"")]
+    public void StringTokens_GetString_EqualsTheReaderOwnGetString(string token)
+    {
+        foreach (var repeat in new[] { 1, 40, 300 })
+        {
+            var json = Encoding.UTF8.GetBytes("\"" + string.Concat(Enumerable.Repeat(token, repeat)) + "\"");
+            var reader = new System.Text.Json.Utf8JsonReader(json);
+            reader.Read();
+
+            Assert.Equal(reader.GetString(), StringTokens.GetString(ref reader));
+        }
+    }
+
+    [Fact]
+    public void StringTokens_Decode_EqualsUtf8Encoding_ForValidAndInvalidBytes()
+    {
+        byte[][] samples = [[], "abc"u8.ToArray(), Encoding.UTF8.GetBytes("你好 🌤"), [0x61, 0xC3, 0x28, 0x62], [0xF0, 0x9F, 0x8C], Enumerable.Repeat((byte)0xE4, 300).ToArray()];
+        foreach (var sample in samples)
+        {
+            Assert.Equal(Encoding.UTF8.GetString(sample), StringTokens.Decode(sample));
+        }
+    }
+
     private static string SenderJson(string? key, string? value)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)

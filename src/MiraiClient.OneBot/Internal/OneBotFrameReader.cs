@@ -29,12 +29,9 @@ internal static class OneBotFrameReader
     /// <exception cref="MiraiProtocolException">The frame is not valid UTF-8 JSON, not an object, neither an event nor a response, or an event that cannot be decoded.</exception>
     public static OneBotFrame Read(ReadOnlySpan<byte> frame)
     {
-        // The JSON reader checks structure, not every string's encoding: check the whole frame once.
-        if (!Utf8.IsValid(frame))
-        {
-            throw new MiraiProtocolException("The frame is not valid UTF-8.");
-        }
-
+        // The JSON reader checks structure, not every string's encoding. The strings the pass transcodes are
+        // checked by the transcoding; the rest of the frame once the pass is through (Utf8Spans). A frame that
+        // fails to parse is checked whole first, so invalid UTF-8 is reported as such whatever else is wrong.
         FrameFields fields;
         try
         {
@@ -45,13 +42,17 @@ internal static class OneBotFrameReader
             }
 
             fields = default;
-            fields.Scan(ref reader, topLevel: true);
+            fields.Scan(ref reader, frame, topLevel: true);
 
             // Anything after the closing brace makes the frame invalid; Read throws on it.
             if (reader.Read())
             {
                 throw new MiraiProtocolException("The frame has content after its JSON object.");
             }
+        }
+        catch (Exception) when (!Utf8.IsValid(frame))
+        {
+            throw new MiraiProtocolException("The frame is not valid UTF-8.");
         }
         catch (JsonException ex)
         {
@@ -60,6 +61,11 @@ internal static class OneBotFrameReader
         catch (InvalidOperationException ex)
         {
             throw new MiraiProtocolException($"The frame has the wrong shape: {ex.Message}", ex);
+        }
+
+        if (!fields.Checked.RestIsValid(frame))
+        {
+            throw new MiraiProtocolException("The frame is not valid UTF-8.");
         }
 
         if (fields.HasPostType)
@@ -90,7 +96,7 @@ internal static class OneBotFrameReader
                 throw new MiraiProtocolException("The event is not a JSON object.");
             }
 
-            fields.Scan(ref reader, topLevel: false);
+            fields.Scan(ref reader, json, topLevel: false);
         }
         catch (JsonException ex)
         {
@@ -124,7 +130,7 @@ internal static class OneBotFrameReader
             }
 
             FrameFields fields = default;
-            fields.Scan(ref reader, topLevel: true);
+            fields.Scan(ref reader, json, topLevel: true);
             if (reader.Read() || !fields.FastOk || fields.PostType is not ("message" or "message_sent"))
             {
                 return false;
@@ -170,6 +176,10 @@ internal static class OneBotFrameReader
         public string? MessageText;
         public string? RawMessage;
         public int RawUtf8Length;
+        public int RawStart;
+        public int RawLength;
+        public bool RawChecked;
+        public Utf8Spans Checked;
         public int Font;
         public OneBotSender? Sender;
         public OneBotAnonymous? Anonymous;
@@ -196,10 +206,12 @@ internal static class OneBotFrameReader
         public string? EchoText;
         public OneBotStreamMarker Stream;
 
-        public void Scan(ref Utf8JsonReader reader, bool topLevel)
+        public void Scan(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, bool topLevel)
         {
             FastOk = true;
             DataStart = -1;
+            RawStart = -1;
+            Checked = Utf8Spans.None;
             Span<byte> nameBuffer = stackalloc byte[32];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -214,7 +226,7 @@ internal static class OneBotFrameReader
                 }
 
                 reader.Read();
-                ReadValue(ref reader, KeyOf(name), topLevel);
+                ReadValue(ref reader, json, KeyOf(name), topLevel);
             }
 
             if (reader.TokenType != JsonTokenType.EndObject)
@@ -304,7 +316,7 @@ internal static class OneBotFrameReader
             };
         }
 
-        private void ReadValue(ref Utf8JsonReader reader, Key key, bool topLevel)
+        private void ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Key key, bool topLevel)
         {
             switch (key)
             {
@@ -360,18 +372,15 @@ internal static class OneBotFrameReader
                     TempSource = reader.TokenType == JsonTokenType.Null ? null : ReadInt32(ref reader);
                     break;
                 case Key.Message:
-                    ReadMessageValue(ref reader);
+                    ReadMessageValue(ref reader, json);
                     break;
                 case Key.RawMessage:
                     // In string format raw_message repeats message: share one string.
                     // In array format a plain-text message's one text segment is raw_message too: share it.
-                    RawUtf8Length = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan.Length : -1;
-                    RawMessage = reader.TokenType == JsonTokenType.String && (MessageText ?? SoleText(Message)) is { } sameText && reader.ValueTextEquals(sameText)
-                        ? sameText
-                        : ReadNullableString(ref reader);
+                    ReadRawMessage(ref reader);
                     break;
                 case Key.Sender:
-                    ReadSenderValue(ref reader);
+                    ReadSenderValue(ref reader, json);
                     break;
                 case Key.Anonymous:
                     ReadAnonymousValue(ref reader);
@@ -474,12 +483,35 @@ internal static class OneBotFrameReader
             return 0;
         }
 
+        private void ReadRawMessage(ref Utf8JsonReader reader)
+        {
+            var isString = reader.TokenType == JsonTokenType.String && !reader.HasValueSequence;
+            RawUtf8Length = isString && !reader.ValueIsEscaped ? reader.ValueSpan.Length : -1;
+            RawStart = isString ? (int)reader.TokenStartIndex + 1 : -1;
+            RawLength = isString ? reader.ValueSpan.Length : 0;
+            RawChecked = false;
+            if (reader.TokenType == JsonTokenType.String && (MessageText ?? SoleText(Message)) is { } sameText && reader.ValueTextEquals(sameText))
+            {
+                RawMessage = sameText;
+                return;
+            }
+
+            RawMessage = ReadNullableString(ref reader);
+
+            // Transcoded with validation: the frame's final UTF-8 check can leave these bytes out.
+            if (isString)
+            {
+                RawChecked = true;
+                Checked.Add(RawStart, RawLength);
+            }
+        }
+
         private string? ReadNullableString(ref Utf8JsonReader reader)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return reader.GetString();
+                    return StringTokens.GetString(ref reader);
                 case JsonTokenType.Null:
                     return null;
                 default:
@@ -501,7 +533,7 @@ internal static class OneBotFrameReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return reader.GetString();
+                    return StringTokens.GetString(ref reader);
                 case JsonTokenType.Number:
                     return Encoding.UTF8.GetString(reader.ValueSpan);
                 case JsonTokenType.True:
@@ -517,14 +549,23 @@ internal static class OneBotFrameReader
             }
         }
 
-        private void ReadMessageValue(ref Utf8JsonReader reader)
+        private void ReadMessageValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartArray:
                 {
                     var start = reader;
-                    Message = SegmentReader.ReadArray(ref reader, RawMessage, RawUtf8Length);
+                    var rawToken = RawStart >= 0 && RawMessage is not null ? json.Slice(RawStart, RawLength) : default;
+                    var sameAsRaw = -1;
+                    Message = SegmentReader.ReadArray(ref reader, RawMessage, RawUtf8Length, rawToken, ref sameAsRaw);
+
+                    // A text token with exactly raw_message's (checked) bytes is valid UTF-8 too.
+                    if (sameAsRaw >= 0 && RawChecked)
+                    {
+                        Checked.Add(sameAsRaw, RawLength);
+                    }
+
                     MessageText = null;
                     if (Message is null)
                     {
@@ -537,7 +578,7 @@ internal static class OneBotFrameReader
                 }
                 case JsonTokenType.String:
                     // A CQ string in an event, the error text in a response: decided once the frame is classified.
-                    MessageText = RawMessage is { } sameRaw && reader.ValueTextEquals(sameRaw) ? sameRaw : reader.GetString();
+                    MessageText = RawMessage is { } sameRaw && reader.ValueTextEquals(sameRaw) ? sameRaw : StringTokens.GetString(ref reader);
                     Message = null;
                     break;
                 case JsonTokenType.Null:
@@ -551,7 +592,7 @@ internal static class OneBotFrameReader
             }
         }
 
-        private void ReadSenderValue(ref Utf8JsonReader reader)
+        private void ReadSenderValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
         {
             if (reader.TokenType == JsonTokenType.Null)
             {
@@ -560,6 +601,30 @@ internal static class OneBotFrameReader
             }
 
             var start = reader;
+            if (reader.TokenType == JsonTokenType.StartObject && !reader.HasValueSequence)
+            {
+                // A member seen before sends the same bytes: compare them instead of reading the fields.
+                var from = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var bytes = json[from..(int)reader.BytesConsumed];
+                if (SenderJsonCache.Find(bytes) is { } known)
+                {
+                    Sender = known;
+                    return;
+                }
+
+                var fresh = start;
+                Sender = ReadSender(ref fresh);
+                if (Sender is not null)
+                {
+                    SenderJsonCache.Add(bytes, Sender);
+                    return;
+                }
+
+                FastOk = false;
+                return;
+            }
+
             Sender = reader.TokenType == JsonTokenType.StartObject ? ReadSender(ref reader) : null;
             if (Sender is null)
             {

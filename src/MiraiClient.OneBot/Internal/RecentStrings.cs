@@ -33,7 +33,7 @@ internal static class RecentStrings
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
         {
-            return reader.GetString()!;
+            return StringTokens.GetString(ref reader);
         }
 
         var utf8 = reader.ValueSpan;
@@ -90,23 +90,34 @@ internal static class RecentStrings
                 return value;
             }
 
-            value = Encoding.UTF8.GetString(utf8);
+            value = StringTokens.Decode(utf8);
             utf8.CopyTo(key);
             _lengths[slot] = (byte)utf8.Length;
             _values[slot] = value;
             return value;
         }
 
+        /// <summary>Folds eight bytes at a time (a collision only costs a miss).</summary>
+        /// <remarks>Replaces FNV-1a byte by byte, which cost a multiply per byte of every short value looked up
+        /// (image file names, QQ numbers, group names). Part of the gain measured for <see cref="StringTokens"/>.</remarks>
         private static uint Hash(ReadOnlySpan<byte> utf8)
         {
-            // FNV-1a: short keys, no seed needed (a collision only costs a miss).
-            var hash = 2166136261u;
-            foreach (var b in utf8)
+            var hash = (ulong)utf8.Length * 0x9E3779B97F4A7C15UL;
+            var rest = utf8;
+            while (rest.Length >= 8)
             {
-                hash = (hash ^ b) * 16777619u;
+                hash = (hash ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(rest)) * 0x100000001B3UL;
+                hash ^= hash >> 29;
+                rest = rest[8..];
             }
 
-            return hash ^ (hash >> 15);
+            foreach (var b in rest)
+            {
+                hash = (hash ^ b) * 0x100000001B3UL;
+            }
+
+            hash ^= hash >> 32;
+            return (uint)(hash ^ (hash >> 15));
         }
     }
 }

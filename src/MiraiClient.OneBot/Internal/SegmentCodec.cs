@@ -97,6 +97,19 @@ internal static class SegmentReader
     /// <returns>The message, or <see langword="null"/> when an element is not a segment object.</returns>
     public static OneBotMessage? ReadArray(ref Utf8JsonReader reader, string? rawMessage = null, int rawUtf8Length = -1)
     {
+        var unused = -1;
+        return ReadArray(ref reader, rawMessage, rawUtf8Length, default, ref unused);
+    }
+
+    /// <summary>As <see cref="ReadArray(ref Utf8JsonReader, string?, int)"/>, comparing text tokens with <c>raw_message</c>'s token bytes first.</summary>
+    /// <param name="reader">A reader on the array's start.</param>
+    /// <param name="rawMessage">The event's <c>raw_message</c> when already read.</param>
+    /// <param name="rawUtf8Length">As for <see cref="ReadArray(ref Utf8JsonReader, string?, int)"/>.</param>
+    /// <param name="rawToken">The bytes of <paramref name="rawMessage"/>'s token as written (escapes included), or empty.</param>
+    /// <param name="sameAsRaw">Set to where the first text token with exactly those bytes starts (left alone when none has).</param>
+    /// <returns>The message, or <see langword="null"/> when an element is not a segment object.</returns>
+    public static OneBotMessage? ReadArray(ref Utf8JsonReader reader, string? rawMessage, int rawUtf8Length, ReadOnlySpan<byte> rawToken, ref int sameAsRaw)
+    {
         // Scratch space per thread: reading segments never re-enters this method.
         var scratch = t_segments ??= new OneBotSegment[16];
         var count = 0;
@@ -104,7 +117,7 @@ internal static class SegmentReader
         {
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (ReadSegment(ref reader, rawMessage, rawUtf8Length) is not { } segment)
+                if (ReadSegment(ref reader, rawMessage, rawUtf8Length, rawToken, ref sameAsRaw) is not { } segment)
                 {
                     return null;
                 }
@@ -128,10 +141,16 @@ internal static class SegmentReader
 
     /// <summary>Reads one segment object, leaving the reader on its end.</summary>
     /// <param name="reader">A reader on the segment's start.</param>
-    /// <param name="rawMessage">As for <see cref="ReadArray"/>.</param>
-    /// <param name="rawUtf8Length">As for <see cref="ReadArray"/>.</param>
+    /// <param name="rawMessage">As for <see cref="ReadArray(ref Utf8JsonReader, string?, int)"/>.</param>
+    /// <param name="rawUtf8Length">As for <see cref="ReadArray(ref Utf8JsonReader, string?, int)"/>.</param>
     /// <returns>The segment, or <see langword="null"/> when it has no string <c>type</c> or its <c>data</c> is not an object.</returns>
     public static OneBotSegment? ReadSegment(ref Utf8JsonReader reader, string? rawMessage = null, int rawUtf8Length = -1)
+    {
+        var unused = -1;
+        return ReadSegment(ref reader, rawMessage, rawUtf8Length, default, ref unused);
+    }
+
+    private static OneBotSegment? ReadSegment(ref Utf8JsonReader reader, string? rawMessage, int rawUtf8Length, ReadOnlySpan<byte> rawToken, ref int sameAsRaw)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -157,7 +176,7 @@ internal static class SegmentReader
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    fields = ReadFields(ref reader, rawMessage, rawUtf8Length);
+                    fields = ReadFields(ref reader, rawMessage, rawUtf8Length, rawToken, ref sameAsRaw);
                 }
                 else if (reader.TokenType == JsonTokenType.Null)
                 {
@@ -178,7 +197,7 @@ internal static class SegmentReader
         return type is null || type.Length == 0 ? null : SegmentFactory.Create(type, fields ?? []);
     }
 
-    private static OneBotSegmentField[] ReadFields(ref Utf8JsonReader reader, string? rawMessage, int rawUtf8Length)
+    private static OneBotSegmentField[] ReadFields(ref Utf8JsonReader reader, string? rawMessage, int rawUtf8Length, ReadOnlySpan<byte> rawToken, ref int sameAsRaw)
     {
         var scratch = t_fields ??= new OneBotSegmentField[16];
         var count = 0;
@@ -188,9 +207,24 @@ internal static class SegmentReader
             {
                 var key = WireStrings.GetString(ref reader);
                 reader.Read();
-                var field = reader.TokenType != JsonTokenType.String ? new OneBotSegmentField(key, JsonText.ReadCompact(ref reader), IsJson: true)
-                    : rawMessage is not null && ReferenceEquals(key, "text") && SameText(ref reader, rawMessage, rawUtf8Length) ? new OneBotSegmentField(key, rawMessage)
-                    : new OneBotSegmentField(key, RecentStrings.GetString(ref reader));
+                OneBotSegmentField field;
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    field = new OneBotSegmentField(key, JsonText.ReadCompact(ref reader), IsJson: true);
+                }
+                else if (rawMessage is not null && ReferenceEquals(key, "text") && SameText(ref reader, rawMessage, rawUtf8Length, rawToken, out var sameBytes))
+                {
+                    field = new OneBotSegmentField(key, rawMessage);
+                    if (sameBytes && sameAsRaw < 0)
+                    {
+                        sameAsRaw = (int)reader.TokenStartIndex + 1;
+                    }
+                }
+                else
+                {
+                    field = new OneBotSegmentField(key, RecentStrings.GetString(ref reader));
+                }
+
                 if (count == scratch.Length)
                 {
                     Array.Resize(ref scratch, count * 2);
@@ -209,8 +243,33 @@ internal static class SegmentReader
     }
 
     /// <summary>Whether the string token spells exactly <paramref name="text"/> (compared only when the lengths allow it).</summary>
-    private static bool SameText(ref Utf8JsonReader reader, string text, int textUtf8Length)
+    /// <remarks>With <paramref name="textToken"/> (the bytes <paramref name="text"/> was read from), the tokens are
+    /// compared byte for byte first: equal bytes are equal text, and bytes that first differ away from any escape
+    /// are different text, so neither needs the text transcoded back to UTF-8. Only tokens that differ at or right
+    /// after an escape (the same character written two ways) are compared as text.</remarks>
+    private static bool SameText(ref Utf8JsonReader reader, string text, int textUtf8Length, ReadOnlySpan<byte> textToken, out bool sameBytes)
     {
+        sameBytes = false;
+        if (!textToken.IsEmpty && !reader.HasValueSequence)
+        {
+            var token = reader.ValueSpan;
+            var common = token.CommonPrefixLength(textToken);
+            if (common == token.Length && common == textToken.Length)
+            {
+                sameBytes = true;
+                return true;
+            }
+
+            // An escape is at most six bytes (\uXXXX): a difference with no backslash among the six bytes up
+            // to it is a difference in literal UTF-8 (or one token ending early), so the texts differ.
+            var from = Math.Max(0, common - 5);
+            if (token[from..Math.Min(token.Length, common + 1)].IndexOf((byte)'\\') < 0
+                && textToken[from..Math.Min(textToken.Length, common + 1)].IndexOf((byte)'\\') < 0)
+            {
+                return false;
+            }
+        }
+
         // UTF-8 takes one to three bytes per UTF-16 unit; escapes only make the token longer.
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (!reader.ValueIsEscaped && textUtf8Length >= 0 && length != textUtf8Length)
