@@ -93,6 +93,13 @@ internal abstract class BotHostService<TRunner, TConnection, TReceived> : IHoste
             // Not WhenAll: it waits for every task, and a connection that never gets ready (the host stopping
             // because another one failed) would hold the failure back.
             var done = await Task.WhenAny(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (done.Exception?.InnerException is StoppedBeforeReadyException
+                && pending.Find(t => t.IsFaulted && t.Exception!.InnerException is not StoppedBeforeReadyException) is { } cause)
+            {
+                // Stopped only because the host stopped: the connection that stopped the host says why.
+                done = cause;
+            }
+
             await done.ConfigureAwait(false);
             pending.Remove(done);
         }
@@ -242,3 +249,8 @@ internal abstract class BotHostService<TRunner, TConnection, TReceived> : IHoste
         _lifetime.StopApplication();
     }
 }
+
+/// <summary>A connection that stopped with the host before it was ready: a consequence, never the cause, so a
+/// readiness wait reports another connection's failure over it.</summary>
+internal sealed class StoppedBeforeReadyException(string botName)
+    : InvalidOperationException($"Bot {botName} stopped before it was ready.");

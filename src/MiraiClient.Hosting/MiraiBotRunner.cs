@@ -75,7 +75,7 @@ internal sealed class MiraiBotRunner(MiraiBotService host, MiraiBot bot, ILogger
             await Bot.Connection.RunAsync(_connectionStop.Token).ConfigureAwait(false);
 
             // Stopped with the host; a wait for readiness must not outlive it.
-            MiraiBotService.FailQuietly(_ready, new InvalidOperationException($"Bot {Bot.DisplayName} stopped before it was ready."));
+            MiraiBotService.FailQuietly(_ready, new StoppedBeforeReadyException(Bot.DisplayName));
         }
         catch (Exception ex)
         {

@@ -189,7 +189,7 @@ internal sealed class OneBotRunner(OneBotHostService host, OneBotAccount bot, IL
             await Bot.Connection.RunAsync(_connectionStop.Token).ConfigureAwait(false);
 
             // Stopped with the host; a wait for readiness must not outlive it.
-            MiraiBotService.FailQuietly(_ready, new InvalidOperationException($"Bot {Bot.DisplayName} stopped before it was ready."));
+            MiraiBotService.FailQuietly(_ready, new StoppedBeforeReadyException(Bot.DisplayName));
         }
         catch (Exception ex)
         {

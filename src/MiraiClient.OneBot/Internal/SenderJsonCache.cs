@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace MiraiClient.OneBot.Internal;
 
 /// <summary>Maps the exact bytes of a recently seen <c>sender</c> object to the <see cref="OneBotSender"/>
@@ -47,26 +45,7 @@ internal static class SenderJsonCache
         entry = new Entry(bytes, sender);
     }
 
-    private static int Slot(ReadOnlySpan<byte> json)
-    {
-        // Folds eight bytes at a time; a collision only costs a miss.
-        var hash = (ulong)json.Length * 0x9E3779B97F4A7C15UL;
-        var rest = json;
-        while (rest.Length >= 8)
-        {
-            hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(rest)) * 0x100000001B3UL;
-            hash ^= hash >> 29;
-            rest = rest[8..];
-        }
-
-        foreach (var b in rest)
-        {
-            hash = (hash ^ b) * 0x100000001B3UL;
-        }
-
-        hash ^= hash >> 32;
-        return (int)(hash & (Slots - 1));
-    }
+    private static int Slot(ReadOnlySpan<byte> json) => (int)(ByteHash.Of(json) & (Slots - 1));
 
     private readonly record struct Entry(byte[]? Json, OneBotSender? Sender);
 }

@@ -119,19 +119,22 @@ public class BotHostTests(ITestOutputHelper output) : HostedBotTestBase(output)
         Assert.True(changes[^1].Message.EndsWith("-> Disposed (Stopped)", StringComparison.Ordinal), string.Join("\n", changes.Select(c => c.Message)));
     }
 
+    /// <summary>Two bots: alpha at <paramref name="alphaUri"/>, beta at <paramref name="betaUri"/> with a wrong verify key.</summary>
+    private static Dictionary<string, string?> AlphaAndBetaWithAWrongKey(string alphaUri, Uri betaUri) => new()
+    {
+        ["Mirai:Bots:alpha:Uri"] = alphaUri,
+        ["Mirai:Bots:alpha:QQ"] = "10001",
+        ["Mirai:Bots:beta:Uri"] = betaUri.ToString(),
+        ["Mirai:Bots:beta:QQ"] = "10001",
+        ["Mirai:Bots:beta:VerifyKey"] = "wrong",
+    };
+
     [Fact]
     public async Task WrongKeyForOneOfTwoBots_StopsTheHostWithExitCode3_NamingThatBot()
     {
         var good = await StartBackendAsync();
         var bad = await StartBackendAsync(o => o.VerifyKey = "right-" + Guid.NewGuid().ToString("N"));
-        var config = new Dictionary<string, string?>
-        {
-            ["Mirai:Bots:alpha:Uri"] = good.Uri.ToString(),
-            ["Mirai:Bots:alpha:QQ"] = "10001",
-            ["Mirai:Bots:beta:Uri"] = bad.Uri.ToString(),
-            ["Mirai:Bots:beta:QQ"] = "10001",
-            ["Mirai:Bots:beta:VerifyKey"] = "wrong",
-        };
+        var config = AlphaAndBetaWithAWrongKey(good.Uri.ToString(), bad.Uri);
         using var host = BuildHost(config, _ => { });
         var bots = host.Services.GetRequiredService<IMiraiBotHost>();
         var code = await ProcessExitCode.CaptureAsync(() => host.RunAsync(TestToken).WaitAsync(TimeSpan.FromSeconds(15), TestToken));
@@ -153,14 +156,7 @@ public class BotHostTests(ITestOutputHelper output) : HostedBotTestBase(output)
         var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var bad = await StartBackendAsync(o => o.VerifyKey = "right-" + Guid.NewGuid().ToString("N"));
-        var config = new Dictionary<string, string?>
-        {
-            ["Mirai:Bots:alpha:Uri"] = $"ws://127.0.0.1:{closedPort}",
-            ["Mirai:Bots:alpha:QQ"] = "10001",
-            ["Mirai:Bots:beta:Uri"] = bad.Uri.ToString(),
-            ["Mirai:Bots:beta:QQ"] = "10001",
-            ["Mirai:Bots:beta:VerifyKey"] = "wrong",
-        };
+        var config = AlphaAndBetaWithAWrongKey($"ws://127.0.0.1:{closedPort}", bad.Uri);
         using var host = BuildHost(config, _ => { });
         var bots = host.Services.GetRequiredService<IMiraiBotHost>();
         var code = await ProcessExitCode.CaptureAsync(async () =>
