@@ -54,31 +54,10 @@ internal abstract class Contestant
 
             // Latency: one request in flight.
             var latencies = new double[sequential];
-            var ok = 0;
             await JitQuiet.WaitAsync();
             var poolItems = ThreadPool.CompletedWorkItemCount;
             var meter = Meter.Start();
-            for (var i = 0; i < sequential; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                long messageId;
-                if (mode <= TokenMode.Shared)
-                {
-                    var call = roundTrip(mode == TokenMode.None ? CancellationToken.None : stop);
-                    await call;
-                    messageId = MessageId(call);
-                }
-                else
-                {
-                    using var source = Tokens.PerCall(mode, stop);
-                    var call = roundTrip(source.Token);
-                    await call;
-                    messageId = MessageId(call);
-                }
-
-                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-                ok += messageId > 0 ? 1 : 0;
-            }
+            var ok = await SequentialAsync(roundTrip, mode, latencies, stop);
 
             // Thread-pool work items per round trip: each is a hand-over between threads (a reply's
             // continuation queued to the pool, a writer or loop moved there), which is what costs latency
@@ -127,6 +106,71 @@ internal abstract class Contestant
             hops = (ThreadPool.CompletedWorkItemCount - poolItems) / (double)(per * InFlight);
             var many = meter.Stop(Name, "rtt64", per * InFlight, valid: honoured && ok == per * InFlight, note: $"{note}, {hops:0.00} pool work items/request");
             return [one, many];
+        }
+        finally
+        {
+            await close();
+        }
+    }
+
+    /// <summary>Round trips one at a time, as the latency phase makes them; each one's latency in µs goes into
+    /// <paramref name="latencies"/>, whose length is the count.</summary>
+    /// <returns>How many returned a message id.</returns>
+    private static async Task<int> SequentialAsync(Func<CancellationToken, Task> roundTrip, TokenMode mode, double[] latencies, CancellationToken stop)
+    {
+        var ok = 0;
+        for (var i = 0; i < latencies.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            long messageId;
+            if (mode <= TokenMode.Shared)
+            {
+                var call = roundTrip(mode == TokenMode.None ? CancellationToken.None : stop);
+                await call;
+                messageId = MessageId(call);
+            }
+            else
+            {
+                using var source = Tokens.PerCall(mode, stop);
+                var call = roundTrip(source.Token);
+                await call;
+                messageId = MessageId(call);
+            }
+
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            ok += messageId > 0 ? 1 : 0;
+        }
+
+        return ok;
+    }
+
+    /// <summary>Latency in turns: connects, warms up, says <c>READY</c>, then for each <c>BLOCK n</c> line on
+    /// <paramref name="commands"/> makes a few unmeasured round trips (the threads may have slept while other
+    /// contestants took their turn) and <c>n</c> measured ones, and answers <c>BLOCK &lt;p50 µs&gt; &lt;ok&gt;</c>;
+    /// <c>END</c> closes.</summary>
+    /// <remarks>The parent runs every contestant's child this way at once and lets them take turns in short
+    /// blocks, so each block's p50 is compared with the other contestants' blocks of the same round, measured
+    /// within a second of it, rather than with a phase measured a minute earlier on a machine whose speed drifts.</remarks>
+    public async Task PairedAsync(Uri uri, TokenMode mode, int warmup, TextReader commands, TextWriter answers)
+    {
+        const int Wake = 32;
+        var (roundTrip, close) = await ConnectEchoAsync(uri);
+        using var lifetime = new CancellationTokenSource();
+        try
+        {
+            await SequentialAsync(roundTrip, mode, new double[warmup], lifetime.Token);
+            await JitQuiet.WaitAsync();
+            answers.WriteLine("READY");
+            answers.Flush();
+            while (await commands.ReadLineAsync() is { } line && line.Split(' ') is ["BLOCK", var count])
+            {
+                await SequentialAsync(roundTrip, mode, new double[Wake], lifetime.Token);
+                var latencies = new double[int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)];
+                var ok = await SequentialAsync(roundTrip, mode, latencies, lifetime.Token);
+                Array.Sort(latencies);
+                answers.WriteLine(System.FormattableString.Invariant($"BLOCK {Percentile(latencies, 0.50):0.00} {ok}"));
+                answers.Flush();
+            }
         }
         finally
         {

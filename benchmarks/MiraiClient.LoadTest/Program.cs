@@ -46,6 +46,18 @@ if (args.Length > 0 && args[0] == "child")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "pair")
+{
+    // pair <protocol> <contestant> <base> <warmup round trips> <capacity> <workload> <token> <digest> <quiet|noquiet>; then BLOCK n / END on stdin
+    JitQuiet.Enabled = args[9] != "noquiet";
+    MiraiContestant.Capacity = int.Parse(args[5]);
+    Workload.Configure(WorkloadOptions.Decode(args[6]));
+    var pairFamily = Family.For(args[1]);
+    RequireDigest(pairFamily.Protocol.Events, args[8]);
+    await pairFamily.Create(args[2]).PairedAsync(pairFamily.Endpoints(new Uri(args[3])).Echo(), Tokens.Parse(args[7]), int.Parse(args[4]), Console.In, Console.Out);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "resilience")
 {
     // resilience <base> <warmup events> <events> <reconnects> <frozen 0|1> <capacity> <workload> <digest>
@@ -94,7 +106,7 @@ if (args.Contains("--help") || args.Contains("-h"))
 }
 
 string[] flags = ["--smoke", "--no-frozen"];
-string[] valued = ["--reps", "--events", "--warmup", "--sequential", "--concurrent", "--memory-events", "--reconnects", "--capacity", "--contestants", "--protocol", "--token", "--seed", "--senders", "--groups", "--variants"];
+string[] valued = ["--pair-rounds", "--pair-block", "--reps", "--events", "--warmup", "--sequential", "--concurrent", "--memory-events", "--reconnects", "--capacity", "--contestants", "--protocol", "--token", "--seed", "--senders", "--groups", "--variants"];
 for (var i = 0; i < args.Length; i++)
 {
     if (valued.Contains(args[i]) && i + 1 < args.Length)
@@ -117,6 +129,8 @@ var concurrent = Option("--concurrent", smoke ? Contestant.InFlight * 10 : Conte
 var memoryEvents = Option("--memory-events", smoke ? 10_000 : 1_000_000);
 var reconnects = Option("--reconnects", smoke ? 10 : 1_000);
 var frozen = !smoke && !args.Contains("--no-frozen");
+var pairRounds = Option("--pair-rounds", smoke ? 2 : 40);
+var pairBlock = Option("--pair-block", smoke ? 20 : 500);
 var capacity = Option("--capacity", new MiraiClient.MiraiConnectionOptions().EventBufferCapacity);
 var token = Tokens.Parse(Text("--token", "linked"));
 var protocol = Text("--protocol", smoke ? "all" : "mirai");
@@ -182,6 +196,24 @@ foreach (var family in families)
     }
 }
 
+// Latency in turns: every round-trip contestant at once, each in its own process, taking turns in short blocks.
+var turns = new Dictionary<(Family Family, string Contestant), List<double>>();
+foreach (var family in families)
+{
+    var contestants = family.Contestants.Where(c => c.ServerModeOf is null && (only is null || only.Contains(c.Name))).Select(c => c.Name).ToArray();
+    if (contestants.Length < 2 || pairRounds < 1)
+    {
+        continue;
+    }
+
+    Console.WriteLine($"  {(families.Length > 1 ? family.Key + " " : "")}round trips in turns: {pairRounds} rounds of {pairBlock} per contestant ({string.Join(", ", contestants)})");
+    var blocks = await RunInTurnsAsync(contestants, name => ["pair", family.Key, name, server.BaseUri.ToString(), Math.Max(200, sequential / 5).ToString(), capacity.ToString(), workload.Encode(), Tokens.Name(token), family.Protocol.Events.Digest, smoke ? "noquiet" : "quiet"], pairRounds, pairBlock);
+    foreach (var (name, p50s) in blocks)
+    {
+        turns[(family, name)] = p50s;
+    }
+}
+
 ResilienceReport? resilience = null;
 if (families.Contains(Family.Mirai))
 {
@@ -207,7 +239,8 @@ foreach (var family in families)
         report.AppendLine();
     }
 
-    report.Append(Report(family, samples.Where(s => s.Family == family).Select(s => (s.Rep, s.Sample)).ToList(), family == Family.Mirai ? resilience : null));
+    var familyTurns = turns.Where(t => t.Key.Family == family).ToDictionary(t => t.Key.Contestant, t => t.Value);
+    report.Append(Report(family, samples.Where(s => s.Family == family).Select(s => (s.Rep, s.Sample)).ToList(), familyTurns, pairBlock, family == Family.Mirai ? resilience : null));
 }
 
 var text = report.ToString();
@@ -260,6 +293,8 @@ static string Help() => """
       --contestants a,b     only these (mirai: raw,stj,peer,mirai,mirai-paced,mirai-server;
                             onebot: raw,stj,onebot,onebot-server)
       --protocol P          mirai, onebot or all (mirai; smoke all)
+      --pair-rounds N       rounds of round trips in turns, every contestant at once (40; smoke 2; 0 skips)
+      --pair-block N        round trips per contestant per round in turns (500; smoke 20)
 
     workload (the same seeded frames reach every contestant)
       --seed N              corpus seed (20261201)
@@ -362,6 +397,100 @@ static async Task<List<string>> RunChildAsync(string[] arguments, Action<string>
     return lines;
 }
 
+static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] contestants, Func<string, string[]> arguments, int rounds, int block)
+{
+    var children = new List<(string Name, Process Process)>();
+    try
+    {
+        foreach (var name in contestants)
+        {
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(Server).Assembly.Location);
+            }
+
+            foreach (var argument in arguments(name))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(start)!;
+            children.Add((name, process));
+            _ = process.StandardError.ReadToEndAsync();
+        }
+
+        // Every reply is bounded: a child that stops answering fails the run instead of hanging it.
+        async Task<string> ReplyAsync(string name, Process process)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            try
+            {
+                return await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException($"{name} (in turns) exited with {(process.WaitForExit(5000) ? process.ExitCode : -1)} before answering");
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{name} (in turns) did not answer within 2 minutes");
+            }
+        }
+
+        foreach (var (name, process) in children)
+        {
+            var ready = await ReplyAsync(name, process);
+            if (ready != "READY")
+            {
+                throw new InvalidOperationException($"{name} (in turns) said '{ready}' instead of READY");
+            }
+        }
+
+        var p50s = contestants.ToDictionary(n => n, _ => new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var k = 0; k < children.Count; k++)
+            {
+                var (name, process) = children[(k + round) % children.Count];
+                await process.StandardInput.WriteLineAsync($"BLOCK {block}");
+                await process.StandardInput.FlushAsync();
+                var answer = (await ReplyAsync(name, process)).Split(' ');
+                if (answer is not ["BLOCK", var p50, var ok] || int.Parse(ok, CultureInfo.InvariantCulture) != block)
+                {
+                    throw new InvalidOperationException($"{name} (in turns) answered '{string.Join(' ', answer)}': not every round trip returned a message id");
+                }
+
+                p50s[name].Add(double.Parse(p50, CultureInfo.InvariantCulture));
+            }
+
+            Console.WriteLine($"    round {round + 1,3}: {string.Join("  ", contestants.Select(n => $"{n} {p50s[n][^1],6:0.0}"))} µs p50 (first: {children[round % children.Count].Name})");
+        }
+
+        foreach (var (name, process) in children)
+        {
+            await process.StandardInput.WriteLineAsync("END");
+            await process.StandardInput.FlushAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(timeout.Token);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{name} (in turns) exited with {process.ExitCode}");
+            }
+        }
+
+        return p50s;
+    }
+    finally
+    {
+        foreach (var (_, process) in children)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
+        }
+    }
+}
+
 static string FindRoot()
 {
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -375,7 +504,7 @@ static string FindRoot()
     return Directory.GetCurrentDirectory();
 }
 
-static string Report(Family family, List<(int Rep, Sample Sample)> samples, ResilienceReport? resilience)
+static string Report(Family family, List<(int Rep, Sample Sample)> samples, Dictionary<string, List<double>> turns, int turnBlock, ResilienceReport? resilience)
 {
     var reps = samples.Select(s => s.Rep).Distinct().Order().ToList();
     Sample? Get(int rep, string contestant, string scenario) => samples.FirstOrDefault(s => s.Rep == rep && s.Sample.Contestant == contestant && s.Sample.Scenario == scenario).Sample;
@@ -399,6 +528,10 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
 
     bool Has(string name) => family.Contestants.Any(c => c.Name == name);
 
+    // In turns, a ratio is taken within each round (blocks measured within a second of each other), then summarized.
+    string TurnRatio(string contestant, string over) =>
+        Stat(turns[contestant].Zip(turns[over]).Select(p => p.First / p.Second), "0.00");
+
     var b = new StringBuilder();
     b.AppendLine("### Event ingest");
     b.AppendLine();
@@ -419,6 +552,21 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         b.AppendLine($"| {c.RoundTripLabel} | {Column(c.Name, "rtt1", s => s.P50Microseconds, "0")} | {Column(c.Name, "rtt1", s => s.P99Microseconds, "0")} | {Column(c.Name, "rtt1", s => s.BytesPerItem, "N0")} | {Column(c.Name, "rtt64", s => s.PerSecond, "N0")} | {Column(c.Name, "rtt64", s => s.CpuMicrosecondsPerItem, "0.00")} | {Column(c.Name, "rtt64", s => s.BytesPerItem, "N0")} | {Column(c.Name, "rtt1", s => s.JitMethods, "0")} |");
     }
 
+    if (turns.Count > 0)
+    {
+        b.AppendLine();
+        b.AppendLine($"### Round trips in turns ({family.RoundTrip}, 1 in flight)");
+        b.AppendLine();
+        b.AppendLine($"Every contestant's process runs at once, connected and warmed up; they take turns, {turns.First().Value.Count} rounds of {turnBlock} round trips each, the order rotating every round. Each block's p50 is compared with the other contestants' blocks of the same round, measured within a second of it; the phases above are a minute apart, on a machine whose speed drifts.");
+        b.AppendLine();
+        b.AppendLine("| Contestant | p50 µs per block | ÷ raw, within each round |");
+        b.AppendLine("|---|---:|---:|");
+        foreach (var c in family.Contestants.Where(c => turns.ContainsKey(c.Name)))
+        {
+            b.AppendLine($"| {c.RoundTripLabel} | {Stat(turns[c.Name], "0")} | {(turns.ContainsKey("raw") ? TurnRatio(c.Name, "raw") : "—")} |");
+        }
+    }
+
     if (family.Sdk is { } sdk)
     {
         b.AppendLine();
@@ -437,6 +585,11 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         b.AppendLine($"| CPU/event ÷ raw limit | {Ratio(sdk, "ingest", "raw", s => s.CpuMicrosecondsPerItem)} | — |");
         b.AppendLine($"| allocated B/event ÷ best practice | {Ratio(sdk, "ingest", "stj", s => s.BytesPerItem)} | ≤ 0.4 |");
         b.AppendLine($"| round trip p50 ÷ raw (1 in flight) | {Ratio(sdk, "rtt1", "raw", s => s.P50Microseconds)} | ≤ 1.15 |");
+        if (turns.ContainsKey(sdk) && turns.ContainsKey("raw"))
+        {
+            b.AppendLine($"| round trip p50 ÷ raw (1 in flight), in turns | {TurnRatio(sdk, "raw")} | ≤ 1.15 |");
+        }
+
         b.AppendLine($"| round trip p50 ÷ best practice | {Ratio(sdk, "rtt1", "stj", s => s.P50Microseconds)} | — |");
         b.AppendLine($"| client CPU/request ÷ raw (1 in flight) | {Ratio(sdk, "rtt1", "raw", s => s.CpuMicrosecondsPerItem)} | — |");
         b.AppendLine($"| requests/s ÷ raw (64 in flight) | {Ratio(sdk, "rtt64", "raw", s => s.PerSecond)} | ≥ 0.9 |");
@@ -446,6 +599,11 @@ static string Report(Family family, List<(int Rep, Sample Sample)> samples, Resi
         if (Has($"{sdk}-paced"))
         {
             b.AppendLine($"| round trip p50, pacing on but not limiting ÷ pacing off (1 in flight) | {Ratio($"{sdk}-paced", "rtt1", sdk, s => s.P50Microseconds)} | ≤ 1.05 |");
+            if (turns.ContainsKey(sdk) && turns.ContainsKey($"{sdk}-paced"))
+            {
+                b.AppendLine($"| round trip p50, pacing on but not limiting ÷ pacing off (1 in flight), in turns | {TurnRatio($"{sdk}-paced", sdk)} | ≤ 1.05 |");
+            }
+
             b.AppendLine($"| client CPU/request, pacing on but not limiting ÷ pacing off (1 in flight) | {Ratio($"{sdk}-paced", "rtt1", sdk, s => s.CpuMicrosecondsPerItem)} | — |");
             b.AppendLine($"| requests/s, pacing on but not limiting ÷ pacing off (64 in flight) | {Ratio($"{sdk}-paced", "rtt64", sdk, s => s.PerSecond)} | — |");
         }

@@ -36,10 +36,11 @@ internal sealed class FakeConnection(TcpClient client, Stream stream) : IDisposa
         set => _authenticated = value;
     }
 
-    /// <summary>Writes one text frame, unless the socket is no longer open.</summary>
-    /// <param name="frame">The UTF-8 frame.</param>
+    /// <summary>Writes one message, a text frame unless told otherwise, unless the socket is no longer open.</summary>
+    /// <param name="frame">The frame's bytes (UTF-8 for text).</param>
+    /// <param name="messageType">Text or binary.</param>
     /// <returns>A task that completes when written or dropped.</returns>
-    public async Task SendAsync(byte[] frame)
+    public async Task SendAsync(byte[] frame, WebSocketMessageType messageType = WebSocketMessageType.Text)
     {
         if (Socket is not { State: WebSocketState.Open } socket)
         {
@@ -49,7 +50,7 @@ internal sealed class FakeConnection(TcpClient client, Stream stream) : IDisposa
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            await socket.SendAsync(frame, messageType, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or WebSocketException or ObjectDisposedException or OperationCanceledException)
         {

@@ -206,6 +206,8 @@ public class FastPathSharingTests
     [InlineData("\"caf\\u00e9 au lait, encore une fois s'il vous plait\"", "\"caf\\u00e8 au lait, encore une fois s'il vous plait\"")]
     [InlineData("\"same start, then a different literal ending: 你好\"", "\"same start, then a different literal ending: 你们\"")]
     [InlineData("\"same start, then the text stops here ok\"", "\"same start, then the text stops here\"")]
+    [InlineData("\"line\\n&#91;CQ-escaped&#93; in raw_message, literal in the text\"", "\"line\\n[CQ-escaped] in raw_message, literal in the text\"")]
+    [InlineData("\"\\\"quoted\\\" and 你好 in both, one more character in raw!\"", "\"\\\"quoted\\\" and 你好 in both, one more character in raw\"")]
     public void Read_KeepsTextApart_WhenTokensDifferNearAnEscapeOrInLiteralBytes(string raw, string text)
     {
         var json = Frame(true, raw, $"[{{\"type\":\"text\",\"data\":{{\"text\":{text}}}}}]");
@@ -353,5 +355,41 @@ public class FastPathSharingTests
     {
         Assert.True(OneBotFrameReader.TryReadMessageEvent(Encoding.UTF8.GetBytes(json), out var e), "The one-pass reader declined the frame.");
         return e;
+    }
+
+    [Fact]
+    public void UnescapedLength_IsTheUtf8LengthOfTheValue_HoweverItIsEscaped()
+    {
+        string[] alphabet = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u0001", "\u001f", "é", "你", "好", "🌤", "&", "[", "<", "'", "\u2028"];
+        var random = new Random(20261202);
+        var relaxed = new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        for (var i = 0; i < 2000; i++)
+        {
+            var value = string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+            foreach (var options in new[] { default(System.Text.Json.JsonWriterOptions), relaxed })
+            {
+                // The default encoder escapes everything but ASCII letters as \uXXXX; the relaxed one keeps UTF-8.
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, options))
+                {
+                    writer.WriteStringValue(value);
+                }
+
+                var token = buffer.WrittenSpan[1..^1];
+                Assert.Equal(Encoding.UTF8.GetByteCount(value), SegmentReader.UnescapedLength(token));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("lone high \\uD800 surrogate")]
+    [InlineData("lone low \\uDC00 surrogate")]
+    [InlineData("high \\uD83C then no low \\u0041")]
+    [InlineData("short \\u12")]
+    [InlineData("not hex \\uZZZZ")]
+    [InlineData("ends in a backslash \\")]
+    public void UnescapedLength_LeavesEscapesItCannotCount_ToTheFullComparison(string token)
+    {
+        Assert.Equal(-1, SegmentReader.UnescapedLength(Encoding.UTF8.GetBytes(token)));
     }
 }

@@ -214,4 +214,40 @@ public class ReadBufferedStreamTests
         stream.Dispose();
         Assert.True(inner.Disposed);
     }
+
+    [Fact]
+    public void TextIsTrustedAsChecked_OnlyFromTheRuntimesOwnSockets()
+    {
+        using var client = new ClientWebSocket();
+        using var fromStream = WebSocket.CreateFromStream(new MemoryStream(), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        using var other = new PassThroughSocket(fromStream);
+
+        Assert.True(SocketTransport.ChecksText(client));
+        Assert.True(SocketTransport.ChecksText(fromStream));
+        Assert.False(SocketTransport.ChecksText(other));
+    }
+
+    /// <summary>A socket of some other implementation: it may hand over text it never checked.</summary>
+    private sealed class PassThroughSocket(WebSocket inner) : WebSocket
+    {
+        public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
+
+        public override string? CloseStatusDescription => inner.CloseStatusDescription;
+
+        public override WebSocketState State => inner.State;
+
+        public override string? SubProtocol => inner.SubProtocol;
+
+        public override void Abort() => inner.Abort();
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+
+        public override void Dispose() => inner.Dispose();
+
+        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
+
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+    }
 }

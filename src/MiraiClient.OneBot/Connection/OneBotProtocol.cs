@@ -170,12 +170,12 @@ internal sealed class OneBotFrameHandler : FrameHandler<OneBotEvent>
     /// <summary>Gets what the supervisor must know about the account.</summary>
     public Channel<AccountSignal> Signals { get; } = Channel.CreateBounded<AccountSignal>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    public override void Handle(ReadOnlySpan<byte> message)
+    public override void Handle(ReadOnlySpan<byte> message, bool isCheckedUtf8)
     {
         OneBotFrame frame;
         try
         {
-            frame = OneBotFrameReader.Read(message);
+            frame = OneBotFrameReader.Read(message, isCheckedUtf8);
         }
         catch (MiraiProtocolException ex)
         {

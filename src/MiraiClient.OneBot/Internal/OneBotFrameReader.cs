@@ -25,13 +25,16 @@ internal static class OneBotFrameReader
 
     /// <summary>Classifies one frame, decoding it when it is an event.</summary>
     /// <param name="frame">The whole WebSocket message.</param>
+    /// <param name="isCheckedUtf8">Whether the socket already checked that the frame is valid UTF-8 (a text
+    /// message through the runtime's socket): the pass then does not check it again.</param>
     /// <returns>The frame.</returns>
     /// <exception cref="MiraiProtocolException">The frame is not valid UTF-8 JSON, not an object, neither an event nor a response, or an event that cannot be decoded.</exception>
-    public static OneBotFrame Read(ReadOnlySpan<byte> frame)
+    public static OneBotFrame Read(ReadOnlySpan<byte> frame, bool isCheckedUtf8 = false)
     {
         // The JSON reader checks structure, not every string's encoding. The strings the pass transcodes are
-        // checked by the transcoding; the rest of the frame once the pass is through (Utf8Spans). A frame that
-        // fails to parse is checked whole first, so invalid UTF-8 is reported as such whatever else is wrong.
+        // checked by the transcoding; the rest of the frame once the pass is through (Utf8Spans), unless the
+        // socket checked the whole text message already. A frame that fails to parse is checked whole first,
+        // so invalid UTF-8 is reported as such whatever else is wrong.
         FrameFields fields;
         try
         {
@@ -63,7 +66,7 @@ internal static class OneBotFrameReader
             throw new MiraiProtocolException($"The frame has the wrong shape: {ex.Message}", ex);
         }
 
-        if (!fields.Checked.RestIsValid(frame))
+        if (!isCheckedUtf8 && !fields.Checked.RestIsValid(frame))
         {
             throw new MiraiProtocolException("The frame is not valid UTF-8.");
         }

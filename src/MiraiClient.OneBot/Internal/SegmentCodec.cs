@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -51,6 +52,12 @@ internal static class SegmentReader
 
     [ThreadStatic]
     private static OneBotSegmentField[]? t_fields;
+
+    [ThreadStatic]
+    private static string? t_measured;
+
+    [ThreadStatic]
+    private static int t_measuredLength;
 
     /// <summary>Reads a message value: an array of segments, one segment object, or a CQ string.</summary>
     /// <returns>The message, or <see langword="null"/> when the value is none of those (or is JSON null).</returns>
@@ -270,14 +277,106 @@ internal static class SegmentReader
             }
         }
 
-        // UTF-8 takes one to three bytes per UTF-16 unit; escapes only make the token longer.
+        // An unescaped token is the text's UTF-8; an escape writes one to four bytes of UTF-8 in two to twelve
+        // bytes, so an escaped token is at least as long as the text's UTF-8 and at most six times as long.
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (!reader.ValueIsEscaped && textUtf8Length >= 0 && length != textUtf8Length)
+        var utf8Length = textUtf8Length >= 0 ? textUtf8Length : Utf8LengthOf(text);
+        if (reader.ValueIsEscaped ? length < utf8Length || length > 6L * utf8Length : length != utf8Length)
         {
             return false;
         }
 
-        return length >= text.Length && (reader.ValueIsEscaped || length <= 3L * text.Length) && reader.ValueTextEquals(text);
+        // Only text of the same UTF-8 length can be equal: counting an escaped token's length looks at its escapes
+        // alone, where comparing it with the text would unescape it and transcode the text back to UTF-8.
+        if (reader.ValueIsEscaped && !reader.HasValueSequence && UnescapedLength(reader.ValueSpan) is var unescaped and >= 0 && unescaped != utf8Length)
+        {
+            return false;
+        }
+
+        return reader.ValueTextEquals(text);
+    }
+
+    /// <summary>The length in UTF-8 of a string token's value, from its escapes; -1 for an escape it does not
+    /// count (a lone surrogate, or a malformed one), which the full comparison then decides.</summary>
+    /// <param name="token">The token as written, escapes included, without its quotes.</param>
+    internal static long UnescapedLength(ReadOnlySpan<byte> token)
+    {
+        long length = 0;
+        while (true)
+        {
+            var at = token.IndexOf((byte)'\\');
+            if (at < 0)
+            {
+                return length + token.Length;
+            }
+
+            length += at;
+            token = token[at..];
+            if (token.Length < 2)
+            {
+                return -1;
+            }
+
+            if (token[1] != (byte)'u')
+            {
+                // \" \\ \/ \b \f \n \r \t: one byte each.
+                length++;
+                token = token[2..];
+                continue;
+            }
+
+            if (!TryEscapedUnit(token, out var unit))
+            {
+                return -1;
+            }
+
+            token = token[6..];
+            if (char.IsHighSurrogate(unit))
+            {
+                if (!TryEscapedUnit(token, out var low) || !char.IsLowSurrogate(low))
+                {
+                    return -1;
+                }
+
+                // A surrogate pair is one code point beyond U+FFFF: four bytes.
+                length += 4;
+                token = token[6..];
+            }
+            else if (char.IsLowSurrogate(unit))
+            {
+                return -1;
+            }
+            else
+            {
+                length += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+            }
+        }
+    }
+
+    private static bool TryEscapedUnit(ReadOnlySpan<byte> token, out char unit)
+    {
+        unit = '\0';
+        if (token.Length < 6 || token[0] != (byte)'\\' || token[1] != (byte)'u'
+            || !ushort.TryParse(token.Slice(2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return false;
+        }
+
+        unit = (char)value;
+        return true;
+    }
+
+    /// <summary>The UTF-8 length of <paramref name="text"/>, counted once per string: a message compares each of
+    /// its text segments with the same <c>raw_message</c>.</summary>
+    private static int Utf8LengthOf(string text)
+    {
+        if (!ReferenceEquals(text, t_measured))
+        {
+            t_measuredLength = Encoding.UTF8.GetByteCount(text);
+            t_measured = text;
+        }
+
+        return t_measuredLength;
     }
 }
 

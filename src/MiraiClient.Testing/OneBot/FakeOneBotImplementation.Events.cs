@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using MiraiClient.OneBot;
@@ -41,7 +42,7 @@ public sealed partial class FakeOneBotImplementation
     /// <summary>Pushes an event given as JSON, as is, to every socket that carries events.</summary>
     /// <param name="eventJson">The event object, for example one of the OneBot vectors.</param>
     /// <returns>A task that completes when it was written to every such socket.</returns>
-    /// <exception cref="ArgumentException">The text is not valid JSON (use <see cref="SendRawAsync"/> for garbage).</exception>
+    /// <exception cref="ArgumentException">The text is not valid JSON (use <see cref="SendRawAsync(string)"/> for garbage).</exception>
     /// <exception cref="InvalidOperationException">No client has connected on an event path yet and none did in time.</exception>
     public Task PushRawEventAsync(string eventJson)
     {
@@ -97,6 +98,24 @@ public sealed partial class FakeOneBotImplementation
         ArgumentNullException.ThrowIfNull(text);
         var bytes = Encoding.UTF8.GetBytes(text);
         return Task.WhenAll(_links.Values.Select(l => l.SendAsync(bytes)));
+    }
+
+    /// <summary>Sends bytes as they are, as one text or binary message, to every open socket: for frames that
+    /// are not valid UTF-8, and for implementations that send their JSON in binary messages.</summary>
+    /// <param name="frame">The bytes.</param>
+    /// <param name="messageType"><see cref="WebSocketMessageType.Text"/> or <see cref="WebSocketMessageType.Binary"/>.</param>
+    /// <returns>A task that completes when it was written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="messageType"/> is <see cref="WebSocketMessageType.Close"/>.</exception>
+    public Task SendRawAsync(byte[] frame, WebSocketMessageType messageType)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (messageType == WebSocketMessageType.Close)
+        {
+            throw new ArgumentException("Close sockets with CloseConnectionsAsync, not with a raw message.", nameof(messageType));
+        }
+
+        var bytes = frame.ToArray();
+        return Task.WhenAll(_links.Values.Select(l => l.SendAsync(bytes, messageType)));
     }
 
     private static string Describe(OneBotEvent value) => value switch

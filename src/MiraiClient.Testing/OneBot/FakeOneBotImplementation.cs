@@ -27,7 +27,7 @@ namespace MiraiClient.Testing.OneBot;
 /// what arrived (<see cref="ReceivedAction.Send"/> reads a send as a message), heartbeats run on their own
 /// and can be stopped, and the fault methods (<see cref="Freeze"/>, <see cref="AbortConnections"/>,
 /// <see cref="CloseConnectionsAsync"/>, <see cref="RestartAsync"/>, <see cref="StopListening"/>,
-/// <see cref="SendRawAsync"/>) break things.</para>
+/// <see cref="SendRawAsync(string)"/>, <see cref="SendRawAsync(byte[], System.Net.WebSockets.WebSocketMessageType)"/>) break things.</para>
 /// <para>A push made before any event client has connected waits for one (up to
 /// <see cref="FakeOneBotOptions.ClientWaitTimeout"/>), then fails with the likely cause; once clients have
 /// been connected, a push while none is (a reconnect gap) is lost, as with a real implementation, and

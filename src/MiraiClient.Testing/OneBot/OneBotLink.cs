@@ -50,13 +50,13 @@ internal sealed class OneBotLink(int id, FakeConnection transport, Stream stream
 
     public bool IsOpen => transport.Socket is { State: WebSocketState.Open };
 
-    public async Task SendAsync(byte[] frame)
+    public async Task SendAsync(byte[] frame, WebSocketMessageType messageType = WebSocketMessageType.Text)
     {
         // Shares a lock with the hand-written close frame, so the two never interleave on the stream.
         await _closing.WaitAsync().ConfigureAwait(false);
         try
         {
-            await transport.SendAsync(frame).ConfigureAwait(false);
+            await transport.SendAsync(frame, messageType).ConfigureAwait(false);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using MiraiClient.Testing.OneBot;
 
@@ -124,6 +126,42 @@ public class ConnectionEventTests(ITestOutputHelper output) : OneBotConnectionTe
         Assert.True(malformed.Count >= 5, $"only {malformed.Count} malformed-frame log lines");
         Assert.All(malformed, l => Assert.Equal(LogLevel.Warning, l.Level));
         Assert.All(malformed, l => Assert.Contains(nameof(MiraiProtocolException), l.Exception ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InvalidUtf8_InABinaryMessage_IsAMalformedFrame_InATextMessage_FailsTheSocket_AndNeitherBecomesAnEvent()
+    {
+        var (fake, connection, states) = await ConnectAsync();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        await using var events = connection.GetEventsAsync<GroupMessageEvent>(cts.Token).GetAsyncEnumerator(cts.Token);
+
+        // The bad byte sits in a field the reader skips, so only a check of the whole frame can find it.
+        static byte[] WithBadByte(long messageId)
+        {
+            byte[] bytes = [.. Encoding.UTF8.GetBytes($$$"""{"post_type":"message","message_type":"group","sub_type":"normal","time":1,"self_id":10001,"message_id":{{{messageId}}},"user_id":1,"group_id":100100,"message":[{"type":"text","data":{"text":"hi"}}],"raw_message":"hi","font":0,"sender":{"user_id":1,"nickname":"n"},"extra":"?"}""")];
+            bytes[Array.LastIndexOf(bytes, (byte)'?')] = 0xFF;
+            return bytes;
+        }
+
+        // Binary: the socket hands the bytes over unchecked, and the decoder rejects the frame.
+        var next = events.MoveNextAsync().AsTask();
+        await fake.SendRawAsync(WithBadByte(424242), WebSocketMessageType.Binary);
+        var pushed = await fake.PushGroupMessageAsync(100100, 1, "after the binary frame");
+        Assert.True(await Within(next));
+        Assert.Equal(pushed.MessageId, events.Current.MessageId);
+        Assert.Contains(Logs.Lines, l => l.EventId.Name == "MalformedFrame" && l.Message.Contains("not valid UTF-8", StringComparison.Ordinal));
+        Assert.DoesNotContain(states.Changes, c => c.CurrentState == ConnectionState.Reconnecting);
+
+        // Text: the socket itself fails the message (RFC 6455 close 1007), so the decoder, which no longer checks
+        // the bytes again, never sees them; the connection reconnects and carries on.
+        next = events.MoveNextAsync().AsTask();
+        await fake.SendRawAsync(WithBadByte(434343), WebSocketMessageType.Text);
+        var dropped = await states.WaitForStateAsync(ConnectionState.Reconnecting);
+        Output.WriteLine($"text frame with invalid UTF-8: {dropped}");
+        await states.WaitForStateAsync(ConnectionState.Connected, skip: 1);
+        pushed = await fake.PushGroupMessageAsync(100100, 1, "after the text frame");
+        Assert.True(await Within(next));
+        Assert.Equal(pushed.MessageId, events.Current.MessageId);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ internal sealed class TinyProtocol(string key) : WireProtocol<TinyEvent>(TinyTel
 
     private sealed class Handler(IFrameSink<TinyEvent> sink) : FrameHandler<TinyEvent>
     {
-        public override void Handle(ReadOnlySpan<byte> message)
+        public override void Handle(ReadOnlySpan<byte> message, bool isCheckedUtf8)
         {
             using var document = JsonDocument.Parse(message.ToArray());
             var root = document.RootElement;

@@ -52,6 +52,7 @@ internal sealed partial class Session<TEvent>
     private async Task ReceiveLoopAsync()
     {
         var socket = _socket!;
+        var checkedText = SocketTransport.ChecksText(socket);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
         SessionEnd? end = null;
         try
@@ -59,6 +60,7 @@ internal sealed partial class Session<TEvent>
             while (true)
             {
                 var count = 0;
+                var messageType = WebSocketMessageType.Binary;
                 while (true)
                 {
                     var limit = Math.Min(buffer.Length, _settings.MaxMessageSize);
@@ -111,6 +113,7 @@ internal sealed partial class Session<TEvent>
                     }
 
                     count += result.Count;
+                    messageType = result.MessageType;
                     if (result.EndOfMessage)
                     {
                         break;
@@ -120,7 +123,7 @@ internal sealed partial class Session<TEvent>
                 _handlingFrame = true;
                 try
                 {
-                    Handler.Handle(buffer.AsSpan(0, count));
+                    Handler.Handle(buffer.AsSpan(0, count), checkedText && messageType == WebSocketMessageType.Text);
                 }
                 finally
                 {

@@ -27,6 +27,18 @@ internal static class SocketTransport
 
     private static HttpMessageInvoker? s_defaultProxy;
 
+    /// <summary>The runtime's own socket type, the one <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>
+    /// returns (and ASP.NET Core's accepted sockets are).</summary>
+    private static readonly Type RuntimeSocketType = CreateRuntimeSocketType();
+
+    /// <summary>Whether the socket fails a text message that is not valid UTF-8 instead of returning it, as
+    /// RFC 6455 §8.1 requires and the runtime's implementation does (<see cref="ClientWebSocket"/>, and every
+    /// socket made by <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>). Any other
+    /// <see cref="WebSocket"/> subclass is not trusted to: its text is checked again by the decoder.</summary>
+    /// <param name="socket">The socket.</param>
+    /// <returns><see langword="true"/> when its text messages are known to be valid UTF-8.</returns>
+    public static bool ChecksText(WebSocket socket) => socket is ClientWebSocket || socket.GetType() == RuntimeSocketType;
+
     /// <summary>Creates a client socket, applies the settings, the protocol's headers and the caller's
     /// configuration, and connects it within the connect timeout.</summary>
     /// <param name="settings">The connection's settings.</param>
@@ -181,5 +193,12 @@ internal static class SocketTransport
             socket.Dispose();
             throw;
         }
+    }
+
+    private static Type CreateRuntimeSocketType()
+    {
+        // Made over an empty stream and never used: nothing is read or written.
+        using var probe = WebSocket.CreateFromStream(Stream.Null, new WebSocketCreationOptions { KeepAliveInterval = TimeSpan.Zero });
+        return probe.GetType();
     }
 }

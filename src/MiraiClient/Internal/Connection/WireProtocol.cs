@@ -113,7 +113,9 @@ internal abstract class FrameHandler<TEvent>
 
     /// <summary>Handles one whole inbound message.</summary>
     /// <param name="message">The message's bytes; valid only during the call.</param>
-    public abstract void Handle(ReadOnlySpan<byte> message);
+    /// <param name="isCheckedUtf8">Whether the socket has already checked that the bytes are valid UTF-8 (a
+    /// text message through a socket that fails invalid text, see <see cref="SocketTransport.ChecksText"/>).</param>
+    public abstract void Handle(ReadOnlySpan<byte> message, bool isCheckedUtf8);
 }
 
 /// <summary>Where a protocol's supervisor reports the state of the account behind a session (the connection,

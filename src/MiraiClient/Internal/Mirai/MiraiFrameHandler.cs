@@ -23,7 +23,7 @@ internal sealed class MiraiFrameHandler : FrameHandler<MiraiEvent>
     /// <summary>Gets or sets the account learned in single mode (0 until learned).</summary>
     public long Account { get; set; }
 
-    public override void Handle(ReadOnlySpan<byte> message)
+    public override void Handle(ReadOnlySpan<byte> message, bool isCheckedUtf8)
     {
         var logger = _sink.Logger;
         FrameInfo frame;
