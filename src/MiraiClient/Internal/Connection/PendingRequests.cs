@@ -12,10 +12,9 @@ namespace MiraiClient.Internal;
 /// <para><b>How</b>: a <see cref="ManualResetValueTaskSourceCore{TResult}"/> whose continuations run asynchronously
 /// by default, exactly as before, for every way a request ends (cancellation, deadline, the session's end, a
 /// reply seen while more input is already buffered). Only the receive loop's <see cref="CompleteInline"/> runs the
-/// caller's continuation on the current thread, and only after the loop has registered its own continuation
-/// elsewhere, with the socket's pending receive (<c>Session.ReceiveThenComplete</c>) or, for the only request in
-/// flight, with the thread pool (<c>Session.ContinueElsewhereThenComplete</c>): the thread is no longer the loop's,
-/// so a continuation that blocks holds up nothing but itself. Whoever settles the request first wins
+/// caller's continuation on the current thread, and only after the loop has registered its own continuation with
+/// the socket's pending receive (<c>Session.ReceiveThenComplete</c>): the thread is no longer the loop's, so a
+/// continuation that blocks holds up nothing but itself. Whoever settles the request first wins
 /// (<see cref="IsSettled"/>); the others see <see langword="false"/>.</para>
 /// <para><b>Why</b>: round-trip latency with one command in flight, which the load test judges against a
 /// hand-written <c>ClientWebSocket</c> client (p50 ≤ 1.15× its). Measured with the load test's round trips
@@ -24,9 +23,7 @@ namespace MiraiClient.Internal;
 /// OneBot's send_group_msg alike; that count is what the latency pays for when the cores are busy. On a
 /// 2-core machine loaded by other builds the p50 itself was too noisy to rank (see benchmarks/README.md,
 /// "Round trips and the caller's token"). One object per request instead of two is a side effect (867 → 851
-/// bytes per request). Since 2026-12-02 the loop itself moves to the pool when the only request in flight is
-/// answered, so at one in flight the count is 2.00 again, with the hop off the caller's path (see
-/// <c>Session.ContinueElsewhereThenComplete</c>, measured in turns).</para>
+/// bytes per request).</para>
 /// <para><b>Pooled replies</b>: a request registered with <c>pooledReply</c> (its reply shape decodes from
 /// a span, as the send receipt does) gets its reply copied into an array rented from
 /// <see cref="ArrayPool{T}.Shared"/> instead of a new one; its caller reads <see cref="ReplyLength"/> bytes

@@ -10,11 +10,10 @@ namespace MiraiClient.Internal;
 /// <see cref="FrameHandler{TEvent}"/>, and hands the events it delivered to the subscribers in batches.
 /// Invariants: the loop never awaits user code (subscribers read from their own rings); events that arrived
 /// before the end are handed over before the session ends; only this loop writes <see cref="_lastInbound"/>.
-/// A reply the loop decodes is handed to its caller before the loop reads on: when it answered the only request
-/// in flight, on this thread at once while the loop moves to the pool (<see cref="ContinueElsewhereThenComplete"/>);
-/// otherwise when the loop next waits for the socket, at once on the thread pool with more input buffered, else on
-/// this thread after the loop's own continuation is registered with the receive (<see cref="ReceiveThenComplete"/>).
-/// Either way the loop never runs, or waits for, the caller's code.
+/// A reply the loop decodes is handed to its caller when the loop next waits for the socket: with more input
+/// buffered, at once on the thread pool; otherwise on this thread, after the loop's own continuation is
+/// registered with the receive (<see cref="ReceiveThenComplete"/>), so the caller saves a thread hop and the
+/// loop never runs, or waits for, the caller's code.
 /// </remarks>
 internal sealed partial class Session<TEvent>
 {
@@ -77,13 +76,6 @@ internal sealed partial class Session<TEvent>
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
                         limit = Math.Min(buffer.Length, _settings.MaxMessageSize);
-                    }
-
-                    if (_deferredReply is { } only && Requests.Count == 0 && Thread.CurrentThread.IsThreadPoolThread)
-                    {
-                        // The only request in flight was answered: its caller goes on here, now, and the loop on the pool.
-                        _deferredReply = null;
-                        await new ContinueElsewhereThenComplete(this, only);
                     }
 
                     // No token: ending the session aborts the socket, which ends a pending receive, and a
@@ -227,47 +219,6 @@ internal sealed partial class Session<TEvent>
     /// <c>PendingRequestTests</c>). A registration never runs the continuation inline: an operation that
     /// completed meanwhile queues it to the pool.</para>
     /// </remarks>
-    /// <summary>Moves the receive loop to the thread pool, then runs the waiting caller's continuation on the
-    /// current thread.</summary>
-    /// <remarks>
-    /// <para><b>Replaces</b> <see cref="ReceiveThenComplete"/> when the reply answered the only request in
-    /// flight: there, the loop first asks the socket for the next message (a system call and the socket's
-    /// registration for readiness) and only then lets the caller go on, so a caller that sends its next request
-    /// as soon as it has a reply waits for that first. Here the caller goes on at once and the loop asks the
-    /// socket from another thread meanwhile, as a hand-written client whose receive loop completes its callers
-    /// on the pool does. With more requests in flight the loop keeps its thread: a reply for another caller
-    /// may already be buffered.</para>
-    /// <para><b>Why</b>: round trips in turns (load test, OneBot <c>send_group_msg</c>, one in flight, 100
-    /// rounds of 300 per contestant, 2026-12-02): p50 0.96–0.98 of <see cref="ReceiveThenComplete"/>'s
-    /// (median of the per-round ratios, three runs), and 1.09 of a hand-written client's where it had been
-    /// 1.12–1.16. The thread-pool work items per round trip go from 1.00 to 2.00, the hand-written client's
-    /// count: at one request in flight the cores have time for the hop, and the caller no longer waits for it.</para>
-    /// <para><b>Safety</b>: the loop's continuation is queued before the caller's runs, so whatever the caller's
-    /// code does on this thread, the loop goes on elsewhere.</para>
-    /// </remarks>
-    private readonly struct ContinueElsewhereThenComplete(Session<TEvent> session, PendingRequest reply) : ICriticalNotifyCompletion
-    {
-        public bool IsCompleted => false;
-
-        public ContinueElsewhereThenComplete GetAwaiter() => this;
-
-        public void GetResult()
-        {
-        }
-
-        public void OnCompleted(Action continuation)
-        {
-            ThreadPool.QueueUserWorkItem(static next => next(), continuation, preferLocal: false);
-            session.CompleteInline(reply);
-        }
-
-        public void UnsafeOnCompleted(Action continuation)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static next => next(), continuation, preferLocal: false);
-            session.CompleteInline(reply);
-        }
-    }
-
     private readonly struct ReceiveThenComplete(Session<TEvent> session, ValueTask<ValueWebSocketReceiveResult> receive, PendingRequest reply) : ICriticalNotifyCompletion
     {
         public bool IsCompleted => false;
