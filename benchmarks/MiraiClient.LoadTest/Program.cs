@@ -347,18 +347,7 @@ static async Task AwaitDialsAsync(List<Task> dials, CancellationTokenSource hang
 
 static async Task<List<string>> RunChildAsync(string[] arguments, Action<string>? onLine = null)
 {
-    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-    {
-        start.ArgumentList.Add(typeof(Server).Assembly.Location);
-    }
-
-    foreach (var argument in arguments)
-    {
-        start.ArgumentList.Add(argument);
-    }
-
-    using var process = Process.Start(start)!;
+    using var process = Process.Start(ChildStart(arguments, commands: false))!;
 
     // Line by line, so a request the child makes while it runs (a server-mode contestant's DIAL) is served at once.
     var stdout = Task.Run(async () =>
@@ -399,25 +388,13 @@ static async Task<List<string>> RunChildAsync(string[] arguments, Action<string>
 
 static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] contestants, Func<string, string[]> arguments, int rounds, int block)
 {
-    var children = new List<(string Name, Process Process)>();
+    var children = new List<(string Name, Process Process, Task<string> Errors)>();
     try
     {
         foreach (var name in contestants)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-            {
-                start.ArgumentList.Add(typeof(Server).Assembly.Location);
-            }
-
-            foreach (var argument in arguments(name))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start)!;
-            children.Add((name, process));
-            _ = process.StandardError.ReadToEndAsync();
+            var process = Process.Start(ChildStart(arguments(name), commands: true))!;
+            children.Add((name, process, process.StandardError.ReadToEndAsync()));
         }
 
         // Every reply is bounded: a child that stops answering fails the run instead of hanging it.
@@ -426,7 +403,7 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             try
             {
-                return await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException($"{name} (in turns) exited with {(process.WaitForExit(5000) ? process.ExitCode : -1)} before answering");
+                return await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException($"{name} (in turns) exited with {(process.WaitForExit(5000) ? process.ExitCode : -1)} before answering:\n{await ErrorsOf(name)}");
             }
             catch (OperationCanceledException)
             {
@@ -434,7 +411,14 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
             }
         }
 
-        foreach (var (name, process) in children)
+        // The child's standard error, once it has exited (its read ends with the process).
+        async Task<string> ErrorsOf(string name)
+        {
+            var errors = children.First(c => c.Name == name).Errors;
+            return await Task.WhenAny(errors, Task.Delay(TimeSpan.FromSeconds(5))) == errors ? await errors : "(standard error still open)";
+        }
+
+        foreach (var (name, process, _) in children)
         {
             var ready = await ReplyAsync(name, process);
             if (ready != "READY")
@@ -448,7 +432,7 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
         {
             for (var k = 0; k < children.Count; k++)
             {
-                var (name, process) = children[(k + round) % children.Count];
+                var (name, process, _) = children[(k + round) % children.Count];
                 await process.StandardInput.WriteLineAsync($"BLOCK {block}");
                 await process.StandardInput.FlushAsync();
                 var answer = (await ReplyAsync(name, process)).Split(' ');
@@ -463,7 +447,7 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
             Console.WriteLine($"    round {round + 1,3}: {string.Join("  ", contestants.Select(n => $"{n} {p50s[n][^1],6:0.0}"))} µs p50 (first: {children[round % children.Count].Name})");
         }
 
-        foreach (var (name, process) in children)
+        foreach (var (name, process, _) in children)
         {
             await process.StandardInput.WriteLineAsync("END");
             await process.StandardInput.FlushAsync();
@@ -471,7 +455,7 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
             await process.WaitForExitAsync(timeout.Token);
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"{name} (in turns) exited with {process.ExitCode}");
+                throw new InvalidOperationException($"{name} (in turns) exited with {process.ExitCode}:\n{await ErrorsOf(name)}");
             }
         }
 
@@ -479,7 +463,7 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
     }
     finally
     {
-        foreach (var (_, process) in children)
+        foreach (var (_, process, _) in children)
         {
             if (!process.HasExited)
             {
@@ -489,6 +473,24 @@ static async Task<Dictionary<string, List<double>>> RunInTurnsAsync(string[] con
             process.Dispose();
         }
     }
+}
+
+/// <summary>How a child process of this load test starts: this program again, with the arguments; its output read
+/// by the parent, and its input too when it takes commands.</summary>
+static ProcessStartInfo ChildStart(IEnumerable<string> arguments, bool commands)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = commands, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+    {
+        start.ArgumentList.Add(typeof(Server).Assembly.Location);
+    }
+
+    foreach (var argument in arguments)
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    return start;
 }
 
 static string FindRoot()
