@@ -15,6 +15,9 @@ namespace MiraiClient.LoadTest;
 /// <summary>What one contestant process runs: a warm-up connection, then the measured ones.</summary>
 internal abstract class Contestant
 {
+    /// <summary>Round trips per warm-up batch, before each round-trip phase (<see cref="JitQuiet.WarmAsync"/>).</summary>
+    private const int WarmBatch = 512;
+
     public const int InFlight = 64;
 
     /// <summary>Bounds every wait on the server, so a lost event fails the run instead of hanging it.</summary>
@@ -52,9 +55,10 @@ internal abstract class Contestant
             var honoured = mode == TokenMode.None || await HonoursCancellationAsync(roundTrip);
             var note = mode == TokenMode.None ? "token none" : $"token {Tokens.Name(mode)}, {(honoured ? "a cancelled token is honoured" : "a cancelled token was IGNORED")}";
 
-            // Latency: one request in flight.
+            // Latency: one request in flight, after round trips have stopped causing compilation.
             var latencies = new double[sequential];
-            await JitQuiet.WaitAsync();
+            await JitQuiet.WarmAsync(() => SequentialAsync(roundTrip, mode, new double[WarmBatch], stop));
+            var poolThreads = ThreadPool.ThreadCount;
             var poolItems = ThreadPool.CompletedWorkItemCount;
             var meter = Meter.Start();
             var ok = await SequentialAsync(roundTrip, mode, latencies, stop);
@@ -64,53 +68,62 @@ internal abstract class Contestant
             // when the cores are busy; unlike the latency itself, the count does not depend on the noise.
             var hops = (ThreadPool.CompletedWorkItemCount - poolItems) / (double)sequential;
             Array.Sort(latencies);
-            var one = meter.Stop(Name, "rtt1", sequential, valid: honoured && ok == sequential, note: $"{note}, {hops:0.00} pool work items/request", p50: Percentile(latencies, 0.50), p99: Percentile(latencies, 0.99));
+            var one = meter.Stop(Name, "rtt1", sequential, valid: honoured && ok == sequential, note: $"{note}, {hops:0.00} pool work items/request, {poolThreads} pool threads", p50: Percentile(latencies, 0.50), p99: Percentile(latencies, 0.99));
 
-            // Throughput: 64 in flight.
+            // Throughput: 64 in flight, after round trips at 64 in flight have stopped causing compilation.
             var per = concurrent / InFlight;
-            await JitQuiet.WaitAsync();
+            await JitQuiet.WarmAsync(() => ConcurrentAsync(roundTrip, mode, WarmBatch / 8, stop));
+            poolThreads = ThreadPool.ThreadCount;
             poolItems = ThreadPool.CompletedWorkItemCount;
             meter = Meter.Start();
-            var workers = new Task[InFlight];
-            ok = 0;
-            for (var w = 0; w < InFlight; w++)
-            {
-                workers[w] = Task.Run(async () =>
-                {
-                    for (var i = 0; i < per; i++)
-                    {
-                        long messageId;
-                        if (mode <= TokenMode.Shared)
-                        {
-                            var call = roundTrip(mode == TokenMode.None ? CancellationToken.None : stop);
-                            await call;
-                            messageId = MessageId(call);
-                        }
-                        else
-                        {
-                            using var source = Tokens.PerCall(mode, stop);
-                            var call = roundTrip(source.Token);
-                            await call;
-                            messageId = MessageId(call);
-                        }
-
-                        if (messageId > 0)
-                        {
-                            Interlocked.Increment(ref ok);
-                        }
-                    }
-                });
-            }
-
-            await Task.WhenAll(workers);
+            ok = await ConcurrentAsync(roundTrip, mode, per, stop);
             hops = (ThreadPool.CompletedWorkItemCount - poolItems) / (double)(per * InFlight);
-            var many = meter.Stop(Name, "rtt64", per * InFlight, valid: honoured && ok == per * InFlight, note: $"{note}, {hops:0.00} pool work items/request");
+            var many = meter.Stop(Name, "rtt64", per * InFlight, valid: honoured && ok == per * InFlight, note: $"{note}, {hops:0.00} pool work items/request, {poolThreads} pool threads");
             return [one, many];
         }
         finally
         {
             await close();
         }
+    }
+
+    /// <summary>Round trips at <see cref="InFlight"/> in flight: that many workers, each making <paramref name="per"/> in turn.</summary>
+    /// <returns>How many returned a message id.</returns>
+    private static async Task<int> ConcurrentAsync(Func<CancellationToken, Task> roundTrip, TokenMode mode, int per, CancellationToken stop)
+    {
+        var ok = 0;
+        var workers = new Task[InFlight];
+        for (var w = 0; w < InFlight; w++)
+        {
+            workers[w] = Task.Run(async () =>
+            {
+                for (var i = 0; i < per; i++)
+                {
+                    long messageId;
+                    if (mode <= TokenMode.Shared)
+                    {
+                        var call = roundTrip(mode == TokenMode.None ? CancellationToken.None : stop);
+                        await call;
+                        messageId = MessageId(call);
+                    }
+                    else
+                    {
+                        using var source = Tokens.PerCall(mode, stop);
+                        var call = roundTrip(source.Token);
+                        await call;
+                        messageId = MessageId(call);
+                    }
+
+                    if (messageId > 0)
+                    {
+                        Interlocked.Increment(ref ok);
+                    }
+                }
+            }, CancellationToken.None);
+        }
+
+        await Task.WhenAll(workers);
+        return ok;
     }
 
     /// <summary>Round trips one at a time, as the latency phase makes them; each one's latency in µs goes into
@@ -161,7 +174,7 @@ internal abstract class Contestant
         try
         {
             await SequentialAsync(roundTrip, mode, new double[warmup], lifetime.Token);
-            await JitQuiet.WaitAsync();
+            await JitQuiet.WarmAsync(() => SequentialAsync(roundTrip, mode, new double[WarmBatch], lifetime.Token));
             answers.WriteLine("READY");
             answers.Flush();
             while (await commands.ReadLineAsync() is { } line && line.Split(' ') is ["BLOCK", var count])
