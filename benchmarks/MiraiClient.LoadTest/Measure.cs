@@ -74,39 +74,21 @@ internal static class JitQuiet
 
     /// <summary>Repeats <paramref name="work"/> until no method has been compiled while it ran for half a second
     /// (at most 15 s), then waits as <see cref="WaitAsync"/> does.</summary>
-    /// <remarks>Idle waiting is not enough before a round-trip phase: tiered compilation counts calls, so a method
-    /// that became a candidate during the warm-up is recompiled only once it is called again, which, after an
-    /// idle wait, is in the measured phase. A profile of a OneBot child showed 0.66 s of compilation in the first
-    /// 1.5 s of a measured block after such a wait (the raw client: 0.13 s).</remarks>
+    /// <remarks>Idle waiting is not enough before a measured phase: tiered compilation counts calls, so a method
+    /// that became a candidate during a warm-up is recompiled only once it is called again, which, after an idle
+    /// wait, is in the measured phase. A profile of a OneBot child showed 0.66 s of compilation in the first 1.5 s
+    /// of a measured block after such a wait (the raw client: 0.13 s).</remarks>
     public static async Task WarmAsync(Func<Task> work)
     {
-        if (!Enabled)
-        {
-            return;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        var last = JitInfo.GetCompiledMethodCount();
-        var quietSince = started;
-        while (Stopwatch.GetElapsedTime(started) < Bound)
-        {
-            await work();
-            var now = JitInfo.GetCompiledMethodCount();
-            if (now != last)
-            {
-                last = now;
-                quietSince = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(quietSince) >= Quiet)
-            {
-                break;
-            }
-        }
-
+        await UntilQuietAsync(work);
         await WaitAsync();
     }
 
-    public static async Task WaitAsync()
+    /// <summary>Waits until the JIT has compiled nothing for half a second (at most 15 s).</summary>
+    public static Task WaitAsync() => UntilQuietAsync(static () => Task.Delay(100));
+
+    /// <summary>Runs <paramref name="step"/> until a step ends half a second after the last compilation, or 15 s have passed.</summary>
+    private static async Task UntilQuietAsync(Func<Task> step)
     {
         if (!Enabled)
         {
@@ -118,7 +100,7 @@ internal static class JitQuiet
         var quietSince = started;
         while (Stopwatch.GetElapsedTime(started) < Bound)
         {
-            await Task.Delay(100);
+            await step();
             var now = JitInfo.GetCompiledMethodCount();
             if (now != last)
             {
