@@ -41,6 +41,17 @@ public class EventDecoderTests
     }
 
     [Fact]
+    public void UnknownElement_NestedDeeperThanTheSerializersDefault_IsKept_AndWritesBack()
+    {
+        // The decoders read up to 128 levels; the serializer's default is 64, which once made such an event unwritable.
+        var nested = new string('[', 100) + "1" + new string(']', 100);
+        var message = Assert.IsType<FriendMessage>(Decode($$$"""{"type":"FriendMessage","messageChain":[{"type":"Source","id":1,"time":2},{"type":"Hologram","layers":{{{nested}}}}],"sender":{"id":1,"nickname":"","remark":""}}""", out _));
+        Assert.IsType<UnknownElement>(message.MessageChain[1]);
+        var written = JsonSerializer.Serialize(message, MiraiJsonContext.Default.FriendMessage);
+        Assert.Contains(nested, written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownElement_IsKeptWithItsJson_AndTheRestOfTheChainDecodes()
     {
         var message = Assert.IsType<FriendMessage>(Decode("""{"type":"FriendMessage","messageChain":[{"type":"Source","id":1,"time":2},{"type":"Hologram","depth":3},{"type":"Plain","text":"after"}],"sender":{"id":1,"nickname":"","remark":""}}""", out _));

@@ -6,6 +6,8 @@ namespace MiraiClient.OneBot.Internal;
 /// <summary>Source-generated JSON for every OneBot wire type: snake_case names, nulls left out when
 /// writing, numbers accepted as strings when reading. Nothing in the package uses reflection-based JSON.</summary>
 [JsonSourceGenerationOptions(
+    // As deep as the decoders read, so an event the SDK kept can be written back (sent on, logged as JSON).
+    MaxDepth = 128,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,

@@ -174,7 +174,12 @@ internal sealed class ConnectionCore<TEvent> : IDisposable, IAccountObserver
                 signal = _connected;
             }
 
-            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A session means this call's connect succeeded, even if a handler of the Connected state has
+            // already disposed the connection (the state checks above would then say "disposed").
+            if (await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
         }
     }
 
