@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using MiraiClient.Internal;
 
 namespace MiraiClient.OneBot.Internal;
 
@@ -12,7 +13,7 @@ internal static class JsonText
 {
     private const int KeptCapacity = 16 * 1024;
 
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions Options = JsonDepth.ReaderOptions;
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;

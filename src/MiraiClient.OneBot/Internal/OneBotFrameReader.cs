@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using MiraiClient.Internal;
 
 namespace MiraiClient.OneBot.Internal;
 
@@ -21,7 +22,7 @@ namespace MiraiClient.OneBot.Internal;
 /// </remarks>
 internal static class OneBotFrameReader
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions ReaderOptions = JsonDepth.ReaderOptions;
 
     /// <summary>Classifies one frame, decoding it when it is an event.</summary>
     /// <param name="frame">The whole WebSocket message.</param>

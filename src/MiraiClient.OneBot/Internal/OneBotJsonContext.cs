@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MiraiClient.Internal;
 
 namespace MiraiClient.OneBot.Internal;
 
@@ -7,7 +8,7 @@ namespace MiraiClient.OneBot.Internal;
 /// writing, numbers accepted as strings when reading. Nothing in the package uses reflection-based JSON.</summary>
 [JsonSourceGenerationOptions(
     // As deep as the decoders read, so an event the SDK kept can be written back (sent on, logged as JSON).
-    MaxDepth = 128,
+    MaxDepth = JsonDepth.Max,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MiraiClient.Internal;
 
 namespace MiraiClient.OneBot.Internal;
 
@@ -45,7 +46,7 @@ internal static class SegmentFactory
 /// <c>OneBotDecodeBenchmarks</c> (see <see cref="RecentStrings"/>).</remarks>
 internal static class SegmentReader
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions Options = JsonDepth.ReaderOptions;
 
     [ThreadStatic]
     private static OneBotSegment[]? t_segments;

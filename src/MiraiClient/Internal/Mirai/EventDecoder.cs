@@ -7,7 +7,7 @@ namespace MiraiClient.Internal;
 /// this SDK does not know (<see cref="MiraiTypes"/>).</summary>
 internal static class EventDecoder
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions ReaderOptions = JsonDepth.ReaderOptions;
 
     /// <summary>Gets the type names this SDK decodes (all 48 of mirai-api-http 2.10).</summary>
     public static IReadOnlyList<string> KnownTypes => MiraiTypes.EventNames;

@@ -41,7 +41,7 @@ internal readonly record struct FrameInfo(FrameKind Kind, int DataStart, int Dat
 /// <see cref="MiraiProtocolException"/>.</remarks>
 internal static class MiraiFrameDecoder
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+    private static readonly JsonReaderOptions ReaderOptions = JsonDepth.ReaderOptions;
 
     /// <summary>Decodes one whole inbound message.</summary>
     /// <param name="message">The whole message.</param>

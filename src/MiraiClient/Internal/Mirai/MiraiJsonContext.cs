@@ -6,7 +6,7 @@ namespace MiraiClient.Internal;
 /// <summary>Source-generated serialization for every wire type; nothing in the SDK uses reflection-based JSON.</summary>
 [JsonSourceGenerationOptions(
     // As deep as the decoders read, so an event the SDK kept can be written back (sent on, logged as JSON).
-    MaxDepth = 128,
+    MaxDepth = JsonDepth.Max,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
